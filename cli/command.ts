@@ -1,0 +1,73 @@
+// A command's description: its flags (with help text) and its run function. Help text is
+// generated from the same table that parses the flags, so the two never disagree.
+
+import { parseArgs } from 'node:util';
+import { UsageError } from './units.js';
+
+export interface FlagSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly description: string;
+  /** Shown in help; the default itself is applied by the command (one defaults object). */
+  readonly default?: string;
+  readonly placeholder?: string;
+  readonly multiple?: boolean;
+  /** Environment variable read when the flag is not given. */
+  readonly env?: string;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  readonly examples?: readonly string[];
+  run(args: ParsedArgs): Promise<number>;
+}
+
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(command.flags)) {
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')} (see cgmeter ${command.name} --help)`);
+  }
+  const values = { ...parsed.values } as Record<string, string | boolean | string[] | undefined>;
+  for (const [name, spec] of Object.entries(command.flags)) {
+    if (values[name] === undefined && spec.env && process.env[spec.env] !== undefined && process.env[spec.env] !== '') {
+      const raw = process.env[spec.env]!;
+      values[name] = spec.type === 'boolean' ? raw === '1' || raw === 'true' : raw;
+    }
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+export function commandHelp(command: Command): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary, ''];
+  const entries = Object.entries(command.flags);
+  if (entries.length > 0) {
+    lines.push('Options:');
+    const left = entries.map(([name, spec]) => {
+      const value = spec.type === 'string' ? ` ${spec.placeholder ?? 'VALUE'}` : '';
+      return `${spec.short ? `-${spec.short}, ` : '    '}--${name}${value}`;
+    });
+    const width = Math.max(...left.map((l) => l.length));
+    entries.forEach(([, spec], i) => {
+      const extras = [spec.default !== undefined ? `default: ${spec.default}` : '', spec.env ? `env: ${spec.env}` : ''].filter(Boolean).join('; ');
+      lines.push(`  ${left[i]!.padEnd(width)}  ${spec.description}${extras ? ` (${extras})` : ''}`);
+    });
+  }
+  if (command.examples?.length) {
+    lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  }
+  return lines.join('\n');
+}

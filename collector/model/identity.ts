@@ -1,0 +1,44 @@
+// Who a cgroup is: the answer of a runtime module (collector/runtimes/*), never counters.
+
+export type RuntimeName =
+  | 'docker'
+  | 'containerd'
+  | 'cri-o'
+  | 'kubernetes'
+  | 'podman'
+  | 'lxc'
+  | 'runc'
+  | 'systemd'
+  | 'raw';
+
+/** Kubernetes QoS class, from the kubepods path. */
+export type QosClass = 'guaranteed' | 'burstable' | 'besteffort';
+
+export interface ContainerIdentity {
+  readonly runtime: RuntimeName;
+  /** The engine's id (64-hex for docker/containerd/podman), the unit or LXC name, or the cgroup path for raw. */
+  readonly id: string;
+  /** Human name: container name from engine metadata when known, else a short id or the unit name. */
+  readonly name: string;
+  readonly image?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Kubernetes pod uid / name / namespace and QoS, when the path or metadata says so. */
+  readonly podUid?: string;
+  readonly pod?: string;
+  readonly namespace?: string;
+  readonly qos?: QosClass;
+  /** Kubernetes container name (from CRI labels). */
+  readonly containerName?: string;
+  /**
+   * What the entity is: a container, a Kubernetes pod-level cgroup, an engine helper process
+   * group (conmon), a systemd unit, or a plain cgroup.
+   */
+  readonly kind: 'container' | 'pod' | 'helper' | 'unit' | 'cgroup';
+}
+
+/** A runtime module: "is this cgroup path mine, and who is it?" */
+export interface RuntimeModule {
+  readonly name: RuntimeName;
+  /** Returns undefined when the path is not this runtime's. Pure: no I/O. */
+  identify(cgroupPath: string): ContainerIdentity | undefined;
+}

@@ -1,0 +1,486 @@
+// The collector: keeps the set of cgroups discovery found, holds their counter files open, and
+// reads them all with one batch call per sample. Discovery (tree walk, identity, fd opening)
+// runs on its own, slower cadence; sampling only preads what discovery registered.
+
+import { closeSync, existsSync, openSync, constants as fsConstants, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { chooseReader, type BatchReader, type ReaderPreference } from '../native/index.js';
+import { detectHierarchy, cgroupDir, type Hierarchy } from './hierarchy/hierarchy.js';
+import { walkHierarchies } from './discovery/walk.js';
+import { v1Sources, v2Sources, type FileSource, type MetricGroup, type FileHome } from './counters/sources.js';
+import { SlotView, assembleV1, assembleV2, type CounterPart } from './counters/assemble.js';
+import { FdBudget } from './fd-budget.js';
+import { parseNetDev } from './namespaces/netdev.js';
+import { firstPid, hostNetnsInode, namespaceInode } from './namespaces/netns.js';
+import { identifyCgroup } from './runtimes/registry.js';
+import type { CgroupSample, NetworkCounters } from './model/sample.js';
+import type { ContainerIdentity } from './model/identity.js';
+import { monotonicMs } from './model/clock.js';
+
+export interface CollectorOptions {
+  /** Directory holding the host's /sys and /proc (default `/`). */
+  readonly hostRoot: string;
+  readonly reader: ReaderPreference;
+  /** Metric groups to read; files of the others are never opened. */
+  readonly groups: ReadonlySet<MetricGroup | 'network'>;
+  /** Most fds to keep open; beyond it, files are opened per read (slower, never failing). */
+  readonly fdBudget?: number;
+  /** mountinfo text instead of reading it (tests on fixture trees). */
+  readonly mountinfoText?: string;
+}
+
+export const ALL_GROUPS: ReadonlySet<MetricGroup | 'network'> = new Set(['cpu', 'memory', 'blkio', 'pids', 'pressure', 'processes', 'network']);
+
+export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
+  hostRoot: '/',
+  reader: 'auto',
+  groups: ALL_GROUPS,
+};
+
+interface OpenFile {
+  readonly source: number;
+  readonly path: string;
+  fd: number;
+}
+
+interface Entry {
+  readonly path: string;
+  readonly inode: number;
+  readonly createdMs?: number;
+  identity: ContainerIdentity;
+  readonly files: OpenFile[];
+  /** True when its files did not fit the fd budget: opened for each read, then closed. */
+  uncached: boolean;
+  readonly offsets: Int32Array;
+  readonly procsFile?: string;
+  cpusetCpus?: string;
+  netPid?: number;
+  netnsInode?: number;
+  gone: boolean;
+}
+
+export interface CollectorStats {
+  cgroups: number;
+  openFds: number;
+  uncachedCgroups: number;
+  readErrors: Record<string, number>;
+  lastSampleCpuMicros: number;
+  lastDiscoveryMs: number;
+  cgroupsGone: number;
+}
+
+const GONE_ERRNOS = new Set([19 /* ENODEV */, 2 /* ENOENT */]);
+const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 9: 'EBADF', 13: 'EACCES', 19: 'ENODEV', 22: 'EINVAL', 27: 'EFBIG' };
+
+export class Collector {
+  readonly hierarchy: Hierarchy;
+  readonly readerKind: 'native' | 'fallback';
+  readonly readerReason?: string;
+  private readonly sources: FileSource[];
+  private readonly reader: BatchReader;
+  private readonly view: SlotView;
+  private readonly entries = new Map<string, Entry>();
+  private readonly budget: FdBudget;
+  private readonly deviceNames = new Map<number, string | undefined>();
+  private readonly hostNetns?: number;
+  private readonly netFds = new Map<number, { fd: number; pid: number }>();
+  private batchDirty = true;
+  private fds = new Int32Array(0);
+  private specIds = new Int32Array(0);
+  private slotOffsets = new Int32Array(0);
+  private errnos = new Int32Array(0);
+  private out = new Float64Array(0);
+  private netBuffer = Buffer.allocUnsafe(16 * 1024);
+  readonly stats: CollectorStats = { cgroups: 0, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0 };
+
+  constructor(private readonly options: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS) {
+    this.hierarchy = detectHierarchy({ hostRoot: options.hostRoot, mountinfoText: options.mountinfoText });
+    const cpuCount = possibleCpuCount(this.hierarchy.hostRoot);
+    const all = this.hierarchy.mode === 'v2' ? v2Sources() : v1Sources(cpuCount);
+    this.sources = all;
+    const choice = chooseReader(options.reader);
+    this.readerKind = choice.kind;
+    this.readerReason = choice.reason;
+    this.reader = choice.create(all.map((s) => s.spec));
+    this.view = new SlotView(all);
+    this.budget = new FdBudget(options.fdBudget);
+    if (options.groups.has('network')) this.hostNetns = hostNetnsInode(this.hierarchy.procRoot);
+  }
+
+  /** Cgroup paths currently tracked. */
+  paths(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  identity(path: string): ContainerIdentity | undefined {
+    return this.entries.get(path)?.identity;
+  }
+
+  /** Walks the hierarchies; adds new cgroups, drops vanished ones, replaces recreated ones. */
+  discover(): { added: string[]; removed: string[] } {
+    const started = performance.now();
+    const roots = this.walkRoots();
+    const { paths } = walkHierarchies(roots);
+    const present = new Set(paths);
+    const added: string[] = [];
+    const removed: string[] = [];
+    for (const [path, entry] of this.entries) {
+      if (!present.has(path) || entry.gone) {
+        this.drop(entry);
+        removed.push(path);
+      }
+    }
+    for (const path of paths) {
+      const existing = this.entries.get(path);
+      const inode = this.primaryInode(path);
+      if (inode === undefined) continue; // vanished between the walk and now
+      if (existing && existing.inode === inode.ino) {
+        this.refreshSlow(existing);
+        continue;
+      }
+      if (existing) {
+        this.drop(existing); // same path, new cgroup: its counters start over
+        removed.push(path);
+      }
+      const entry = this.register(path, inode.ino, inode.ctimeMs);
+      if (entry) added.push(path);
+    }
+    this.stats.lastDiscoveryMs = performance.now() - started;
+    this.stats.cgroups = this.entries.size;
+    return { added, removed };
+  }
+
+  /** Reads every tracked cgroup once. Cgroups found gone are dropped quietly. */
+  sample(): CgroupSample[] {
+    const cpuBefore = process.cpuUsage();
+    if (this.batchDirty) this.rebuildBatch();
+    const uncached = this.openUncached();
+    const count = this.fds.length;
+    const timestampMs = Date.now();
+    const monotonic = monotonicMs();
+    if (count > 0) this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, count);
+    for (const file of uncached) {
+      if (file.fd >= 0) closeSync(file.fd);
+      file.fd = -1;
+    }
+    const samples: CgroupSample[] = [];
+    const netByNs = new Map<number, NetworkCounters | undefined>();
+    const netOwner = new Map<number, string>();
+    let index = 0;
+    for (const entry of this.entries.values()) {
+      let gone = entry.gone;
+      for (let f = 0; f < entry.files.length; f++, index++) {
+        const errno = this.errnos[index]!;
+        if (errno === 0) continue;
+        if (GONE_ERRNOS.has(errno)) gone = true;
+        else this.countError(errno);
+      }
+      if (gone) {
+        entry.gone = true;
+        continue;
+      }
+      this.view.out = this.out;
+      this.view.offsets = entry.offsets;
+      const counters: CounterPart = this.hierarchy.mode === 'v2'
+        ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
+        : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
+      const { network, networkNote } = this.network(entry, netByNs, netOwner);
+      samples.push({
+        path: entry.path,
+        inode: entry.inode,
+        timestampMs,
+        monotonicMs: monotonic,
+        createdMs: entry.createdMs,
+        identity: entry.identity,
+        ...counters,
+        cpusetCpus: entry.cpusetCpus,
+        network,
+        networkNote,
+      });
+    }
+    for (const entry of [...this.entries.values()]) {
+      if (entry.gone) {
+        this.drop(entry);
+        this.stats.cgroupsGone++;
+      }
+    }
+    const used = process.cpuUsage(cpuBefore);
+    this.stats.lastSampleCpuMicros = used.user + used.system;
+    this.stats.cgroups = this.entries.size;
+    return samples;
+  }
+
+  /** Closes every fd. The collector cannot be used afterwards. */
+  close(): void {
+    for (const entry of this.entries.values()) this.drop(entry);
+    for (const { fd } of this.netFds.values()) closeQuietly(fd);
+    this.netFds.clear();
+  }
+
+  private walkRoots(): string[] {
+    const h = this.hierarchy;
+    if (h.mode === 'v2') return [h.unified!];
+    const roots = new Set<string>();
+    for (const c of ['cpu', 'cpuacct', 'memory', 'blkio', 'pids'] as const) {
+      const dir = h.v1.get(c);
+      if (dir) roots.add(dir);
+    }
+    return [...roots];
+  }
+
+  private homeDir(home: FileHome, path: string): string | undefined {
+    const h = this.hierarchy;
+    if (home === 'unified') return h.unified ? cgroupDir(h.unified, path) : undefined;
+    if (home === 'procs') {
+      for (const c of ['pids', 'memory', 'cpu', 'cpuacct', 'blkio'] as const) {
+        const base = h.v1.get(c);
+        if (base && existsSync(cgroupDir(base, path))) return cgroupDir(base, path);
+      }
+      return undefined;
+    }
+    const base = h.v1.get(home);
+    return base ? cgroupDir(base, path) : undefined;
+  }
+
+  /** The directory whose inode identifies the cgroup: unified on v2, else the first v1 one. */
+  private primaryInode(path: string): { ino: number; ctimeMs: number } | undefined {
+    const h = this.hierarchy;
+    const bases = h.mode === 'v2' ? [h.unified!] : (['memory', 'cpu', 'cpuacct', 'pids', 'blkio'] as const).map((c) => h.v1.get(c)).filter((d): d is string => !!d);
+    for (const base of bases) {
+      try {
+        const st = statSync(cgroupDir(base, path));
+        return { ino: st.ino, ctimeMs: st.ctimeMs };
+      } catch {
+        // not in this hierarchy
+      }
+    }
+    return undefined;
+  }
+
+  private register(path: string, inode: number, ctimeMs: number): Entry | undefined {
+    const files: OpenFile[] = [];
+    const dirs = new Map<FileHome, string | undefined>();
+    this.sources.forEach((source, sourceIndex) => {
+      if (!this.options.groups.has(source.group)) return;
+      if (source.group === 'percpu' && !this.options.groups.has('percpu')) return;
+      if (!dirs.has(source.home)) dirs.set(source.home, this.homeDir(source.home, path));
+      const dir = dirs.get(source.home);
+      if (dir === undefined) return;
+      for (const name of source.files) {
+        const filePath = join(dir, name);
+        if (existsSync(filePath)) {
+          files.push({ source: sourceIndex, path: filePath, fd: -1 });
+          break;
+        }
+      }
+    });
+    const offsets = new Int32Array(this.sources.length).fill(-1);
+    const uncached = !this.budget.reserve(files.length);
+    if (!uncached) {
+      for (const file of files) {
+        try {
+          file.fd = openSync(file.path, fsConstants.O_RDONLY);
+        } catch {
+          file.fd = -1;
+        }
+      }
+      const openedOk = files.filter((f) => f.fd >= 0);
+      this.budget.release(files.length - openedOk.length);
+      files.splice(0, files.length, ...openedOk);
+    }
+    const procsDir = this.homeDir(this.hierarchy.mode === 'v2' ? 'unified' : 'procs', path);
+    const entry: Entry = {
+      path,
+      inode,
+      createdMs: ctimeMs,
+      identity: identifyCgroup(path),
+      files,
+      uncached,
+      offsets,
+      procsFile: procsDir ? join(procsDir, 'cgroup.procs') : undefined,
+      gone: false,
+    };
+    this.refreshSlow(entry);
+    this.entries.set(path, entry);
+    this.batchDirty = true;
+    if (uncached) this.stats.uncachedCgroups++;
+    this.stats.openFds = this.budget.used;
+    return entry;
+  }
+
+  /** What changes rarely: cpuset, the pid whose net namespace stands for the cgroup. */
+  private refreshSlow(entry: Entry): void {
+    const h = this.hierarchy;
+    const cpusetFile = h.mode === 'v2'
+      ? join(cgroupDir(h.unified!, entry.path), 'cpuset.cpus.effective')
+      : h.v1.get('cpuset') ? join(cgroupDir(h.v1.get('cpuset')!, entry.path), 'cpuset.cpus') : undefined;
+    if (cpusetFile) {
+      try {
+        entry.cpusetCpus = readFileSync(cpusetFile, 'latin1').trim();
+      } catch {
+        entry.cpusetCpus = undefined;
+      }
+    }
+    if (this.options.groups.has('network') && entry.procsFile) {
+      entry.netPid = firstPid(entry.procsFile);
+      entry.netnsInode = entry.netPid === undefined ? undefined : namespaceInode(h.procRoot, entry.netPid);
+    }
+  }
+
+  private drop(entry: Entry): void {
+    if (!entry.uncached) {
+      for (const file of entry.files) closeQuietly(file.fd);
+      this.budget.release(entry.files.length);
+    } else {
+      this.stats.uncachedCgroups--;
+    }
+    this.entries.delete(entry.path);
+    this.batchDirty = true;
+    this.stats.openFds = this.budget.used;
+  }
+
+  private rebuildBatch(): void {
+    let fileCount = 0;
+    let slots = 0;
+    for (const entry of this.entries.values()) fileCount += entry.files.length;
+    this.fds = new Int32Array(fileCount);
+    this.specIds = new Int32Array(fileCount);
+    this.slotOffsets = new Int32Array(fileCount);
+    this.errnos = new Int32Array(fileCount);
+    let i = 0;
+    for (const entry of this.entries.values()) {
+      entry.offsets.fill(-1);
+      for (const file of entry.files) {
+        this.fds[i] = file.fd;
+        this.specIds[i] = file.source;
+        this.slotOffsets[i] = slots;
+        entry.offsets[file.source] = slots;
+        slots += this.view.slotsOf(file.source);
+        i++;
+      }
+    }
+    this.out = new Float64Array(slots);
+    this.batchDirty = false;
+  }
+
+  /** Opens the files of cgroups beyond the fd budget for this one read. */
+  private openUncached(): OpenFile[] {
+    const opened: OpenFile[] = [];
+    let i = 0;
+    for (const entry of this.entries.values()) {
+      for (const file of entry.files) {
+        if (entry.uncached) {
+          try {
+            file.fd = openSync(file.path, fsConstants.O_RDONLY);
+          } catch (err) {
+            file.fd = -1;
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT' || code === 'ENODEV') entry.gone = true;
+          }
+          this.fds[i] = file.fd >= 0 ? file.fd : -1;
+          opened.push(file);
+        }
+        i++;
+      }
+    }
+    return opened;
+  }
+
+  private countError(errno: number): void {
+    const name = ERRNO_NAMES[errno] ?? `errno${errno}`;
+    this.stats.readErrors[name] = (this.stats.readErrors[name] ?? 0) + 1;
+  }
+
+  deviceName(major: number, minor: number): string | undefined {
+    const key = major * 1048576 + minor;
+    if (this.deviceNames.has(key)) return this.deviceNames.get(key);
+    let name: string | undefined;
+    try {
+      name = basename(readlinkSync(join(this.hierarchy.hostRoot, 'sys/dev/block', `${major}:${minor}`)));
+    } catch {
+      // No sysfs link (old kernels, partial mounts): /proc/partitions has the same names.
+      name = partitionName(this.hierarchy.procRoot, major, minor);
+    }
+    this.deviceNames.set(key, name);
+    return name;
+  }
+
+  /**
+   * Network belongs to the first cgroup (in path order: parents first) that holds a process
+   * of a net namespace; others in the same namespace point at it, so nothing is counted twice.
+   */
+  private network(entry: Entry, netByNs: Map<number, NetworkCounters | undefined>, netOwner: Map<number, string>): { network?: NetworkCounters; networkNote?: string } {
+    if (!this.options.groups.has('network')) return {};
+    if (entry.netPid === undefined || entry.netnsInode === undefined) return { networkNote: 'no-process' };
+    if (entry.netnsInode === this.hostNetns) return { networkNote: 'host-netns' };
+    const owner = netOwner.get(entry.netnsInode);
+    if (owner !== undefined) return { networkNote: `shared-with:${owner}` };
+    netOwner.set(entry.netnsInode, entry.path);
+    if (!netByNs.has(entry.netnsInode)) netByNs.set(entry.netnsInode, this.readNetDev(entry.netnsInode, entry.netPid));
+    const network = netByNs.get(entry.netnsInode);
+    return network ? { network } : { networkNote: 'unreadable' };
+  }
+
+  private readNetDev(netnsInode: number, pid: number): NetworkCounters | undefined {
+    let cached = this.netFds.get(netnsInode);
+    if (cached && cached.pid !== pid) {
+      closeQuietly(cached.fd);
+      cached = undefined;
+    }
+    if (!cached) {
+      try {
+        cached = { fd: openSync(join(this.hierarchy.procRoot, String(pid), 'net/dev'), fsConstants.O_RDONLY), pid };
+      } catch {
+        return undefined;
+      }
+      this.netFds.set(netnsInode, cached);
+    }
+    try {
+      const n = readSync(cached.fd, this.netBuffer, 0, this.netBuffer.length, 0);
+      return { netnsInode, interfaces: parseNetDev(this.netBuffer.toString('latin1', 0, n)) };
+    } catch {
+      closeQuietly(cached.fd);
+      this.netFds.delete(netnsInode);
+      return undefined;
+    }
+  }
+}
+
+function closeQuietly(fd: number): void {
+  if (fd < 0) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed: nothing to release
+  }
+}
+
+/** Number of possible CPUs (cpuacct.usage_percpu lists all of them), from sysfs. */
+export function possibleCpuCount(hostRoot: string): number {
+  try {
+    const text = readFileSync(join(hostRoot, 'sys/devices/system/cpu/possible'), 'latin1').trim();
+    let count = 0;
+    for (const range of text.split(',')) {
+      const [a, b] = range.split('-').map(Number);
+      count += b === undefined ? 1 : b! - a! + 1;
+    }
+    if (count > 0 && count <= 8192) return count;
+  } catch {
+    // fall through
+  }
+  return availableParallelism();
+}
+
+/** Device name of MAJ:MIN from /proc/partitions (`major minor #blocks name`). */
+function partitionName(procRoot: string, major: number, minor: number): string | undefined {
+  try {
+    for (const line of readFileSync(join(procRoot, 'partitions'), 'latin1').split('\n')) {
+      const f = line.trim().split(/\s+/);
+      if (f.length === 4 && Number(f[0]) === major && Number(f[1]) === minor) return f[3];
+    }
+  } catch {
+    // no procfs here
+  }
+  return undefined;
+}
