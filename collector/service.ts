@@ -1,0 +1,197 @@
+// The long-running collector of `cgmeter serve` and `cgmeter top`: samples on one cadence,
+// re-discovers on a slower one (and soon after the tree changes), derives Snapshots, and hands
+// them to consumers. Consumers read Snapshots only.
+
+import { watch, type FSWatcher } from 'node:fs';
+import { Collector, type CollectorOptions, type CollectorStats } from './poller.js';
+import { derive, type Snapshot } from './model/derive.js';
+import type { CgroupSample } from './model/sample.js';
+import { cgroupDir } from './hierarchy/hierarchy.js';
+
+export interface ServiceOptions {
+  readonly collector: CollectorOptions;
+  /** Time between samples. */
+  readonly intervalMs: number;
+  /** Time between full discovery walks (tree changes seen by inotify trigger one sooner). */
+  readonly discoveryIntervalMs: number;
+}
+
+export interface CollectionHealth extends CollectorStats {
+  readonly reader: 'native' | 'fallback';
+  readonly hierarchyMode: string;
+  readonly samplesTaken: number;
+  /** Wall time of the last sample, ms since the epoch (0 before the first). */
+  readonly lastSampleMs: number;
+  readonly lastSampleDurationMs: number;
+  readonly sampleErrors: number;
+}
+
+/** What exporters and views depend on: the latest Snapshots and the collector's health. */
+export interface SnapshotSource {
+  latest(): readonly Snapshot[];
+  health(): CollectionHealth;
+}
+
+export type SnapshotListener = (snapshots: readonly Snapshot[], gone: readonly CgroupSample[]) => void;
+
+/** Debounce for inotify bursts (a container start makes a dozen directories). */
+const REDISCOVER_DEBOUNCE_MS = 200;
+
+export class CollectorService implements SnapshotSource {
+  readonly collector: Collector;
+  private previous = new Map<string, CgroupSample>();
+  private snapshots: Snapshot[] = [];
+  private sampleTimer?: NodeJS.Timeout;
+  private discoveryTimer?: NodeJS.Timeout;
+  private rediscoverTimer?: NodeJS.Timeout;
+  private watchers: FSWatcher[] = [];
+  private listeners: SnapshotListener[] = [];
+  private samplesTaken = 0;
+  private lastSampleMs = 0;
+  private lastSampleDurationMs = 0;
+  private sampleErrors = 0;
+  private intervalMs: number;
+
+  constructor(private readonly options: ServiceOptions, onError: (err: unknown) => void = () => {}) {
+    this.collector = new Collector(options.collector);
+    this.intervalMs = options.intervalMs;
+    this.onError = onError;
+  }
+
+  private readonly onError: (err: unknown) => void;
+
+  onSnapshots(listener: SnapshotListener): void {
+    this.listeners.push(listener);
+  }
+
+  start(): void {
+    this.collector.discover();
+    this.watchTree();
+    this.tick();
+    this.sampleTimer = setInterval(() => this.tick(), this.intervalMs);
+    this.discoveryTimer = setInterval(() => this.rediscover(), this.options.discoveryIntervalMs);
+    // Timers must not keep a process alive that is otherwise shutting down.
+    this.sampleTimer.unref();
+    this.discoveryTimer.unref();
+  }
+
+  /** Changes the sampling interval (the TUI's +/-). */
+  setInterval(ms: number): void {
+    this.intervalMs = ms;
+    if (this.sampleTimer) {
+      clearInterval(this.sampleTimer);
+      this.sampleTimer = setInterval(() => this.tick(), ms);
+      this.sampleTimer.unref();
+    }
+  }
+
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  stop(): void {
+    clearInterval(this.sampleTimer);
+    clearInterval(this.discoveryTimer);
+    clearTimeout(this.rediscoverTimer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    this.collector.close();
+  }
+
+  latest(): readonly Snapshot[] {
+    return this.snapshots;
+  }
+
+  health(): CollectionHealth {
+    return {
+      ...this.collector.stats,
+      reader: this.collector.readerKind,
+      hierarchyMode: this.collector.hierarchy.mode,
+      samplesTaken: this.samplesTaken,
+      lastSampleMs: this.lastSampleMs,
+      lastSampleDurationMs: this.lastSampleDurationMs,
+      sampleErrors: this.sampleErrors,
+    };
+  }
+
+  /** Takes one sample now (also used by tests and `--once` modes). */
+  tick(): readonly Snapshot[] {
+    const started = performance.now();
+    let samples: CgroupSample[];
+    try {
+      samples = this.collector.sample();
+    } catch (err) {
+      // A bug, not a kernel condition (those are handled per file): report, keep sampling.
+      this.sampleErrors++;
+      this.onError(err);
+      return this.snapshots;
+    }
+    const next = new Map<string, CgroupSample>();
+    const snapshots: Snapshot[] = [];
+    for (const sample of samples) {
+      snapshots.push(derive(sample, this.previous.get(sample.path)));
+      next.set(sample.path, sample);
+    }
+    const gone: CgroupSample[] = [];
+    for (const [path, sample] of this.previous) if (!next.has(path)) gone.push(sample);
+    this.previous = next;
+    this.snapshots = snapshots;
+    this.samplesTaken++;
+    this.lastSampleMs = Date.now();
+    this.lastSampleDurationMs = performance.now() - started;
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshots, gone);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+    return snapshots;
+  }
+
+  private rediscover(): void {
+    try {
+      const { added } = this.collector.discover();
+      if (added.length > 0) this.watchTree();
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /**
+   * inotify on the hierarchy roots and on every directory that has child cgroups (where
+   * containers appear: /docker, /system.slice, /kubepods…). Leaves are not watched: bounded
+   * watches, and a new leaf under a watched parent is seen at once.
+   */
+  private watchTree(): void {
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    const h = this.collector.hierarchy;
+    const base = h.mode === 'v2' ? h.unified : h.v1.get('memory') ?? h.v1.get('cpu') ?? h.v1.get('pids');
+    if (!base) return;
+    const paths = this.collector.paths();
+    const parents = new Set<string>(['/']);
+    for (const p of paths) {
+      const slash = p.lastIndexOf('/');
+      if (slash > 0) parents.add(p.slice(0, slash));
+    }
+    for (const parent of [...parents].slice(0, 1024)) {
+      try {
+        const w = watch(cgroupDir(base, parent), { persistent: false }, () => this.scheduleRediscover());
+        w.on('error', () => w.close()); // the directory went away: its parent's watch covers it
+        this.watchers.push(w);
+      } catch {
+        // vanished, or inotify watches exhausted: the periodic walk still finds everything
+      }
+    }
+  }
+
+  private scheduleRediscover(): void {
+    if (this.rediscoverTimer) return;
+    this.rediscoverTimer = setTimeout(() => {
+      this.rediscoverTimer = undefined;
+      this.rediscover();
+    }, REDISCOVER_DEBOUNCE_MS);
+    this.rediscoverTimer.unref();
+  }
+}
