@@ -1,0 +1,1 @@
+export { containerdModule, containerdLeaf } from './containerd.js';

@@ -1,0 +1,1 @@
+export { crioModule, crioLeaf } from './crio.js';

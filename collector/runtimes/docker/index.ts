@@ -1,0 +1,1 @@
+export { dockerModule, dockerLeaf } from './docker.js';

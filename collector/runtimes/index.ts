@@ -1,0 +1,11 @@
+export { identifyCgroup, defaultRuntimeModules } from './registry.js';
+export { parseCgroupPath, type CgroupPath } from './cgroup-path.js';
+export { kubernetesModule, parseKubepods, type KubepodsLevel } from './kubernetes/index.js';
+export { dockerModule } from './docker/index.js';
+export { containerdModule } from './containerd/index.js';
+export { crioModule } from './crio/index.js';
+export { podmanModule } from './podman/index.js';
+export { lxcModule } from './lxc/index.js';
+export { systemdModule } from './systemd/index.js';
+export { runcModule } from './runc/index.js';
+export { rawModule, identifyRaw } from './raw/index.js';

@@ -1,0 +1,2 @@
+export { kubernetesModule } from './kubernetes.js';
+export { parseKubepods, type KubepodsLevel } from './kubepods.js';

@@ -1,0 +1,1 @@
+export { lxcModule } from './lxc.js';

@@ -1,0 +1,1 @@
+export { podmanModule, podmanLeaf } from './podman.js';

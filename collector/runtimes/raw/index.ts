@@ -1,0 +1,1 @@
+export { rawModule, identifyRaw } from './raw.js';

@@ -1,0 +1,1 @@
+export { runcModule } from './runc.js';
