@@ -1,0 +1,108 @@
+// The collector on the running kernel (hybrid v1 here, pure v2 in the VM: test/v2/run.sh):
+// known loads in real cgroups read back at the values the kernel enforces.
+
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Collector, ALL_GROUPS } from '../../collector/poller.js';
+import { derive } from '../../collector/model/derive.js';
+import { loadNative } from '../../native/index.js';
+import { createTestCgroup, destroyAllTestCgroups, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+
+const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'collector live tests');
+const host = skip ? undefined : detectHostCgroups();
+const readers = (['fallback', 'native'] as const).filter((r) => r === 'fallback' || !(loadNative() instanceof Error) || process.env.CI === 'true');
+const MiB = 1024 * 1024;
+// The v2 VM has 1 GiB of RAM; 200 MiB fits there too.
+const LOAD_MIB = Number(process.env.CGMETER_TEST_VM_MIB ?? 200);
+
+afterEach(destroyAllTestCgroups);
+afterAll(destroyAllTestCgroups);
+
+function newCollector(reader: 'fallback' | 'native'): Collector {
+  return new Collector({ hostRoot: '/', reader, groups: ALL_GROUPS });
+}
+
+describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label ?? 'no host'}), %s reader`, (reader) => {
+  it('reads 0.5 core (±5%) for a busy loop under a 50000/100000 CPU quota', async () => {
+    const cg = createTestCgroup('cpu-load', { controllers: ['cpu', 'memory', 'pids'] });
+    cg.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000 });
+    await cg.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '30s', '--quiet']);
+    const collector = newCollector(reader);
+    try {
+      collector.discover();
+      expect(collector.paths()).toContain(cg.path);
+      await sleep(1000); // let the quota settle into its steady state
+      const first = collector.sample().find((s) => s.path === cg.path)!;
+      await sleep(4000);
+      const second = collector.sample().find((s) => s.path === cg.path)!;
+      const snapshot = derive(second, first);
+      expect(snapshot.cpu.limitCores).toBe(0.5);
+      expect(snapshot.cpu.coresUsed).toBeGreaterThan(0.475);
+      expect(snapshot.cpu.coresUsed).toBeLessThan(0.525);
+      expect(snapshot.cpu.throttledRatio).toBeGreaterThan(0.5);
+      expect(second.processes).toBeGreaterThanOrEqual(1);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it(`reads a ${LOAD_MIB} MiB resident load as ${LOAD_MIB} MiB (±10%)`, async () => {
+    const cg = createTestCgroup('mem-load', { controllers: ['cpu', 'memory', 'pids'] });
+    await cg.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '60s', '--quiet']);
+    const collector = newCollector(reader);
+    try {
+      collector.discover();
+      // Wait until the worker has touched all its pages.
+      await waitFor(() => cg.memoryUsageBytes() > LOAD_MIB * MiB * 0.95, { timeoutMs: 30_000, what: 'the load to be resident' });
+      await sleep(500);
+      const sample = collector.sample().find((s) => s.path === cg.path)!;
+      expect(sample.memory.usageBytes).toBeGreaterThan(LOAD_MIB * MiB * 0.9);
+      expect(sample.memory.usageBytes).toBeLessThan(LOAD_MIB * MiB * 1.1);
+      expect(sample.memory.workingSetBytes).toBeGreaterThan(LOAD_MIB * MiB * 0.9);
+      expect(sample.memory.rssBytes).toBeGreaterThan(LOAD_MIB * MiB * 0.9);
+      expect(sample.memory.limitBytes).toBe(Infinity);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('drops a cgroup removed while it is being sampled, without an error', async () => {
+    const cg = createTestCgroup('vanishing', { controllers: ['cpu', 'memory', 'pids'] });
+    await cg.spawnIn('sleep', ['60']);
+    const collector = newCollector(reader);
+    try {
+      collector.discover();
+      expect(collector.sample().some((s) => s.path === cg.path)).toBe(true);
+      await cg.destroy(); // kills the sleep and rmdirs the cgroup while our fds are open
+      const after = collector.sample();
+      expect(after.some((s) => s.path === cg.path)).toBe(false);
+      expect(collector.paths()).not.toContain(cg.path);
+      expect(collector.stats.cgroupsGone).toBeGreaterThanOrEqual(1);
+      expect(collector.stats.readErrors).toEqual({});
+      // And the next walk does not bring it back.
+      collector.discover();
+      expect(collector.paths()).not.toContain(cg.path);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('sees a cgroup recreated under the same path as a new one (no rate across it)', async () => {
+    const cg = createTestCgroup('recreated', { controllers: ['cpu', 'memory', 'pids'] });
+    const collector = newCollector(reader);
+    try {
+      collector.discover();
+      const before = collector.sample().find((s) => s.path === cg.path)!;
+      const { rmdirSync, mkdirSync } = await import('node:fs');
+      const dirs = cg.dirs();
+      for (const d of dirs) rmdirSync(d);
+      for (const d of dirs) mkdirSync(d);
+      collector.discover();
+      const after = collector.sample().find((s) => s.path === cg.path)!;
+      expect(after.inode).not.toBe(before.inode);
+      expect(derive(after, before).cpu.coresUsed).toBeUndefined();
+    } finally {
+      collector.close();
+    }
+  });
+});
