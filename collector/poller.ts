@@ -28,6 +28,15 @@ export interface CollectorOptions {
   readonly fdBudget?: number;
   /** mountinfo text instead of reading it (tests on fixture trees). */
   readonly mountinfoText?: string;
+  /**
+   * Adds engine metadata (names, images, labels) to path-derived identities. Called on every
+   * sample, so it must answer from a cache at once and fetch unknown ids in the background.
+   */
+  readonly identityEnricher?: IdentityEnricher;
+}
+
+export interface IdentityEnricher {
+  enrich(identity: ContainerIdentity, cgroupPath: string): ContainerIdentity;
 }
 
 export const ALL_GROUPS: ReadonlySet<MetricGroup | 'network'> = new Set(['cpu', 'memory', 'blkio', 'pids', 'pressure', 'processes', 'network']);
@@ -192,7 +201,7 @@ export class Collector {
         timestampMs,
         monotonicMs: monotonic,
         createdMs: entry.createdMs,
-        identity: entry.identity,
+        identity: this.options.identityEnricher ? this.options.identityEnricher.enrich(entry.identity, entry.path) : entry.identity,
         ...counters,
         cpusetCpus: entry.cpusetCpus,
         network,
