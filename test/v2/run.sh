@@ -2,16 +2,21 @@
 # npm run test:v2 — runs the kernel-facing integration tests (vitest.v2.config.ts) inside a throw-away
 # pure cgroup v2 VM (../shared/tools/v2vm), with this project directory shared in at /host.
 # Streams the guest's vitest output and exits with its status (124 timeout, 125 VM failure).
-#   CGMETER_SHARED_DIR  where shared/ is (default: <repo root>/../shared)
+#   CGMETER_SHARED_DIR  where shared/ is (default: <repo root>/../shared, else beside a local origin)
 #   extra vitest arguments are passed through, e.g. `npm run test:v2 -- test/integration/kernel-kit.test.ts`
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../.." && pwd -P))
-shared=${CGMETER_SHARED_DIR:-$root/../shared}
-vm=$shared/tools/v2vm/run-in-v2vm.sh
-if [ ! -f "$vm" ]; then
-  echo "test:v2: $vm not found; set CGMETER_SHARED_DIR to the directory holding tools/v2vm" >&2
+# shared/ sits beside the repository; a throw-away clone (git clone /work/main /tmp/fresh) finds it
+# beside its origin instead.
+origin=$(git -C "$root" config --get remote.origin.url 2>/dev/null || true); origin=${origin#file://}
+vm=
+for shared in ${CGMETER_SHARED_DIR:+"$CGMETER_SHARED_DIR"} "$root/../shared" ${origin:+"$origin/../shared"}; do
+  if [ -f "$shared/tools/v2vm/run-in-v2vm.sh" ]; then vm=$shared/tools/v2vm/run-in-v2vm.sh; break; fi
+done
+if [ -z "$vm" ]; then
+  echo "test:v2: no shared/tools/v2vm/run-in-v2vm.sh beside $root${origin:+ or $origin}; set CGMETER_SHARED_DIR" >&2
   exit 2
 fi
 
