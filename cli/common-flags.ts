@@ -20,7 +20,7 @@ export const COLLECTOR_FLAGS: Record<string, FlagSpec> = {
     description: 'comma-separated metric groups not to read: cpu, memory, blkio, pids, pressure, processes, network',
   },
   'per-cpu': { type: 'boolean', description: 'read per-CPU usage (cgroup v1 cpuacct.usage_percpu); off by default for cardinality' },
-  'fd-budget': { type: 'string', placeholder: 'N', description: 'most counter files kept open (default: 80% of RLIMIT_NOFILE minus 512)' },
+  'fd-budget': { type: 'string', placeholder: 'N', description: 'most counter files kept open (default: RLIMIT_NOFILE minus 2048; each costs ~4.5 KB of kernel memory)' },
 };
 
 const GROUP_NAMES = ['cpu', 'memory', 'blkio', 'pids', 'pressure', 'processes', 'network'] as const;

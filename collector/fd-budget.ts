@@ -4,8 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 
-/** fds kept free for sockets, the ledger, logs and engine clients. */
-export const FD_RESERVE = 512;
+/** fds kept free for sockets (scrapes, engine clients), the ledger, the spool and logs. */
+export const FD_RESERVE = 2048;
 
 /** Soft RLIMIT_NOFILE of this process (Node raises it to the hard limit at start). */
 export function openFileLimit(): number {
@@ -20,7 +20,7 @@ export function openFileLimit(): number {
 }
 
 export function defaultFdBudget(): number {
-  return Math.max(64, Math.floor(openFileLimit() * 0.8) - FD_RESERVE);
+  return Math.max(64, openFileLimit() - FD_RESERVE);
 }
 
 export class FdBudget {

@@ -58,7 +58,12 @@ interface Entry {
   readonly inode: number;
   readonly createdMs?: number;
   identity: ContainerIdentity;
+  /** Per-sample files (cached fds, in the batch). */
   readonly files: OpenFile[];
+  /** Slow-cadence files (limits, line counts): opened, read and closed at each refresh. */
+  readonly slowFiles: Array<{ readonly source: number; readonly path: string }>;
+  /** Their slots; entry.offsets points into this array for slow sources. */
+  slowSlots: Float64Array;
   /** True when its files did not fit the fd budget: opened for each read, then closed. */
   uncached: boolean;
   readonly offsets: Int32Array;
@@ -190,6 +195,7 @@ export class Collector {
         continue;
       }
       this.view.out = this.out;
+      this.view.slowOut = entry.slowSlots;
       this.view.offsets = entry.offsets;
       const counters: CounterPart = this.hierarchy.mode === 'v2'
         ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
@@ -269,6 +275,7 @@ export class Collector {
 
   private register(path: string, inode: number, ctimeMs: number): Entry | undefined {
     const files: OpenFile[] = [];
+    const slowFiles: Array<{ source: number; path: string }> = [];
     const dirs = new Map<FileHome, string | undefined>();
     this.sources.forEach((source, sourceIndex) => {
       if (!this.options.groups.has(source.group)) return;
@@ -279,7 +286,8 @@ export class Collector {
       for (const name of source.files) {
         const filePath = join(dir, name);
         if (existsSync(filePath)) {
-          files.push({ source: sourceIndex, path: filePath, fd: -1 });
+          if (source.cadence === 'slow') slowFiles.push({ source: sourceIndex, path: filePath });
+          else files.push({ source: sourceIndex, path: filePath, fd: -1 });
           break;
         }
       }
@@ -305,6 +313,8 @@ export class Collector {
       createdMs: ctimeMs,
       identity: identifyCgroup(path),
       files,
+      slowFiles,
+      slowSlots: new Float64Array(0),
       uncached,
       offsets,
       procsFile: procsDir ? join(procsDir, 'cgroup.procs') : undefined,
@@ -318,8 +328,15 @@ export class Collector {
     return entry;
   }
 
-  /** What changes rarely: cpuset, the pid whose net namespace stands for the cgroup. */
+  /** Re-reads the slow-cadence files (limits, weights, process counts) of one or every cgroup now. */
+  refreshSlowFiles(path?: string): void {
+    const targets = path === undefined ? [...this.entries.values()] : [this.entries.get(path)].filter((e): e is Entry => !!e);
+    for (const entry of targets) this.refreshSlow(entry);
+  }
+
+  /** What changes rarely: limits, cpuset, the pid whose net namespace stands for the cgroup. */
   private refreshSlow(entry: Entry): void {
+    this.readSlowFiles(entry);
     const h = this.hierarchy;
     const cpusetFile = h.mode === 'v2'
       ? join(cgroupDir(h.unified!, entry.path), 'cpuset.cpus.effective')
@@ -334,6 +351,34 @@ export class Collector {
     if (this.options.groups.has('network') && entry.procsFile) {
       entry.netPid = firstPid(entry.procsFile);
       entry.netnsInode = entry.netPid === undefined ? undefined : namespaceInode(h.procRoot, entry.netPid);
+    }
+  }
+
+  private readSlowFiles(entry: Entry): void {
+    const n = entry.slowFiles.length;
+    if (n === 0) return;
+    const fds = new Int32Array(n).fill(-1);
+    const specIds = new Int32Array(n);
+    const offsets = new Int32Array(n);
+    const errnos = new Int32Array(n);
+    let slots = 0;
+    entry.slowFiles.forEach((file, i) => {
+      specIds[i] = file.source;
+      offsets[i] = slots;
+      entry.offsets[file.source] = slots;
+      slots += this.view.slotsOf(file.source);
+      try {
+        fds[i] = openSync(file.path, fsConstants.O_RDONLY);
+      } catch {
+        fds[i] = -1; // gone or unreadable: its slots read NaN (undefined)
+      }
+    });
+    if (entry.slowSlots.length !== slots) entry.slowSlots = new Float64Array(slots);
+    try {
+      // A file that could not be opened has fd -1: the reader reports EBADF and NaN slots.
+      this.reader.readAll(fds, specIds, offsets, entry.slowSlots, errnos, n);
+    } finally {
+      for (let i = 0; i < n; i++) closeQuietly(fds[i]!);
     }
   }
 
@@ -359,7 +404,7 @@ export class Collector {
     this.errnos = new Int32Array(fileCount);
     let i = 0;
     for (const entry of this.entries.values()) {
-      entry.offsets.fill(-1);
+      for (const file of entry.files) entry.offsets[file.source] = -1;
       for (const file of entry.files) {
         this.fds[i] = file.fd;
         this.specIds[i] = file.source;

@@ -17,16 +17,25 @@ export type CounterPart = Pick<CgroupSample, 'cpu' | 'memory' | 'blockIo' | 'pid
  * when that file is absent for this cgroup. Reused across cgroups (no allocation per lookup).
  */
 export class SlotView {
+  /** Slots of the per-sample batch read. */
   out: Float64Array = new Float64Array(0);
+  /** This cgroup's slots of the slow-cadence files (FileSource.cadence 'slow'). */
+  slowOut: Float64Array = new Float64Array(0);
   offsets: Int32Array = new Int32Array(0);
   private readonly index = new Map<string, number>();
   private readonly specs: FormatSpec[] = [];
+  private readonly slow: boolean[] = [];
 
   constructor(sources: readonly FileSource[]) {
     sources.forEach((s, i) => {
       this.index.set(s.key, i);
       this.specs.push(s.spec);
+      this.slow.push(s.cadence === 'slow');
     });
+  }
+
+  private arrayOf(sourceIndex: number): Float64Array {
+    return this.slow[sourceIndex] ? this.slowOut : this.out;
   }
 
   sourceIndex(key: string): number {
@@ -37,9 +46,10 @@ export class SlotView {
 
   /** Slot `slot` of `key`, or undefined when the file is absent or the value unparsable. */
   value(key: string, slot = 0): number | undefined {
-    const offset = this.offsets[this.sourceIndex(key)]!;
+    const i = this.sourceIndex(key);
+    const offset = this.offsets[i]!;
     if (offset < 0) return undefined;
-    const v = this.out[offset + slot]!;
+    const v = this.arrayOf(i)[offset + slot]!;
     return Number.isNaN(v) ? undefined : v;
   }
 
@@ -53,11 +63,13 @@ export class SlotView {
 
   /** List format: the values kept. */
   list(key: string): number[] | undefined {
-    const offset = this.offsets[this.sourceIndex(key)]!;
+    const i = this.sourceIndex(key);
+    const offset = this.offsets[i]!;
     if (offset < 0) return undefined;
-    const count = this.out[offset]!;
+    const out = this.arrayOf(i);
+    const count = out[offset]!;
     if (Number.isNaN(count)) return undefined;
-    return Array.from(this.out.subarray(offset + 1, offset + 1 + count));
+    return Array.from(out.subarray(offset + 1, offset + 1 + count));
   }
 
   /** Device-table format: rows of (devno, values by key order). */
@@ -66,13 +78,14 @@ export class SlotView {
     const offset = this.offsets[i]!;
     if (offset < 0) return [];
     const spec = this.specs[i]!;
-    const rows = this.out[offset]!;
+    const out = this.arrayOf(i);
+    const rows = out[offset]!;
     if (!(rows > 0)) return [];
     const width = 1 + spec.keys.length;
     const result: Array<{ devno: number; values: Float64Array }> = [];
     for (let r = 0; r < rows && r < spec.maxRows; r++) {
       const base = offset + 1 + r * width;
-      result.push({ devno: this.out[base]!, values: this.out.subarray(base + 1, base + width) });
+      result.push({ devno: out[base]!, values: out.subarray(base + 1, base + width) });
     }
     return result;
   }

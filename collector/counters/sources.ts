@@ -21,6 +21,12 @@ export interface FileSource {
   readonly files: readonly string[];
   readonly spec: FormatSpec;
   readonly group: MetricGroup;
+  /**
+   * `sample`: a counter, read with a cached fd at every sample. `slow`: configuration (limits,
+   * weights) and costly line counts, read at the discovery cadence by open/read/close, so that
+   * 1,000 cgroups' hot files fit the fd budget (RLIMIT_NOFILE 20000 here).
+   */
+  readonly cadence: 'sample' | 'slow';
 }
 
 const single = formatSpec(FileFormat.Single);
@@ -52,8 +58,15 @@ export const MEMORY_EVENTS_KEYS = ['low', 'high', 'max', 'oom', 'oom_kill', 'oom
 export const IO_STAT_KEYS = ['rbytes', 'wbytes', 'rios', 'wios', 'dbytes', 'dios'] as const;
 export const BLKIO_KEYS = ['Read', 'Write', 'Discard'] as const;
 
+/** Configuration files and line counts: read on the slow cadence (see FileSource.cadence). */
+const SLOW_KEYS = new Set([
+  'cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.shares', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes',
+  'memory.memsw.limit_in_bytes', 'memory.kmem.usage_in_bytes', 'pids.max', 'procs', 'threads',
+  'cpu.max', 'cpu.weight', 'memory.max', 'memory.high', 'memory.low', 'memory.swap.max',
+]);
+
 function src(key: string, home: FileHome, files: string | readonly string[], spec: FormatSpec, group: MetricGroup): FileSource {
-  return { key, home, files: typeof files === 'string' ? [files] : files, spec, group };
+  return { key, home, files: typeof files === 'string' ? [files] : files, spec, group, cadence: SLOW_KEYS.has(key) ? 'slow' : 'sample' };
 }
 
 /** Pressure files: in the unified tree on v2, and on hybrid hosts where cgroup2 is mounted. */

@@ -34,6 +34,26 @@ export interface ContainerIdentity {
    * group (conmon), a systemd unit, or a plain cgroup.
    */
   readonly kind: 'container' | 'pod' | 'helper' | 'unit' | 'cgroup';
+  /** Engine metadata (collector/metadata), absent without an engine socket: */
+  /** Content id of the image, e.g. `sha256:f983…`. */
+  readonly imageId?: string;
+  /** When the engine last started the container, ms since the epoch. */
+  readonly startedAtMs?: number;
+  /** Restarts the engine made (restart policy), as `docker inspect` counts them. */
+  readonly restartCount?: number;
+  /** Limits the engine was asked for; the kernel's enforced values are in the Sample. */
+  readonly configuredLimits?: ConfiguredLimits;
+  /** A Kubernetes pod's sandbox ("pause") container: it holds the pod's namespaces, not its work. */
+  readonly sandbox?: boolean;
+}
+
+/** Limits as configured in the engine (`docker run --memory/--cpus/--cpu-shares/--pids-limit`). */
+export interface ConfiguredLimits {
+  readonly memoryBytes?: number;
+  /** CPU limit in cores: `--cpus`, or CFS quota / period. */
+  readonly cpuCores?: number;
+  readonly cpuShares?: number;
+  readonly pidsMax?: number;
 }
 
 /** A runtime module: "is this cgroup path mine, and who is it?" */
