@@ -36,6 +36,8 @@ export type SnapshotListener = (snapshots: readonly Snapshot[], gone: readonly C
 
 /** Debounce for inotify bursts (a container start makes a dozen directories). */
 const REDISCOVER_DEBOUNCE_MS = 200;
+/** Most inotify watches cgmeter places (fs.inotify.max_user_watches is often 8192). */
+const MAX_WATCHES = 4096;
 
 export class CollectorService implements SnapshotSource {
   readonly collector: Collector;
@@ -44,7 +46,7 @@ export class CollectorService implements SnapshotSource {
   private sampleTimer?: NodeJS.Timeout;
   private discoveryTimer?: NodeJS.Timeout;
   private rediscoverTimer?: NodeJS.Timeout;
-  private watchers: FSWatcher[] = [];
+  private readonly watchers = new Map<string, FSWatcher>();
   private listeners: SnapshotListener[] = [];
   private samplesTaken = 0;
   private lastSampleMs = 0;
@@ -93,8 +95,8 @@ export class CollectorService implements SnapshotSource {
     clearInterval(this.sampleTimer);
     clearInterval(this.discoveryTimer);
     clearTimeout(this.rediscoverTimer);
-    for (const w of this.watchers) w.close();
-    this.watchers = [];
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     this.collector.close();
   }
 
@@ -151,37 +153,51 @@ export class CollectorService implements SnapshotSource {
 
   private rediscover(): void {
     try {
-      const { added } = this.collector.discover();
-      if (added.length > 0) this.watchTree();
+      const { added, removed } = this.collector.discover();
+      if (added.length > 0 || removed.length > 0) this.watchTree();
     } catch (err) {
       this.onError(err);
     }
   }
 
   /**
-   * inotify on the hierarchy roots and on every directory that has child cgroups (where
-   * containers appear: /docker, /system.slice, /kubepods…). Leaves are not watched: bounded
-   * watches, and a new leaf under a watched parent is seen at once.
+   * inotify on every cgroup directory of the primary hierarchy, up to MAX_WATCHES (each costs
+   * ~1 KB of kernel memory and counts against fs.inotify.max_user_watches); beyond that only on
+   * directories that already have children (where containers appear: /docker, /kubepods…).
+   * The periodic walk finds whatever a missing watch misses.
    */
   private watchTree(): void {
-    for (const w of this.watchers) w.close();
-    this.watchers = [];
     const h = this.collector.hierarchy;
     const base = h.mode === 'v2' ? h.unified : h.v1.get('memory') ?? h.v1.get('cpu') ?? h.v1.get('pids');
     if (!base) return;
     const paths = this.collector.paths();
-    const parents = new Set<string>(['/']);
-    for (const p of paths) {
-      const slash = p.lastIndexOf('/');
-      if (slash > 0) parents.add(p.slice(0, slash));
+    let targets = paths;
+    if (paths.length > MAX_WATCHES) {
+      const parents = new Set<string>(['/']);
+      for (const p of paths) {
+        const slash = p.lastIndexOf('/');
+        if (slash > 0) parents.add(p.slice(0, slash));
+      }
+      targets = [...parents].slice(0, MAX_WATCHES);
     }
-    for (const parent of [...parents].slice(0, 1024)) {
+    const wanted = new Set(targets);
+    for (const [dir, w] of this.watchers) {
+      if (!wanted.has(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of targets) {
+      if (this.watchers.has(dir)) continue;
       try {
-        const w = watch(cgroupDir(base, parent), { persistent: false }, () => this.scheduleRediscover());
-        w.on('error', () => w.close()); // the directory went away: its parent's watch covers it
-        this.watchers.push(w);
+        const w = watch(cgroupDir(base, dir), { persistent: false }, () => this.scheduleRediscover());
+        w.on('error', () => {
+          w.close(); // the directory went away: its parent's watch covers it
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, w);
       } catch {
-        // vanished, or inotify watches exhausted: the periodic walk still finds everything
+        // vanished, not in this hierarchy, or watches exhausted: the periodic walk still finds everything
       }
     }
   }

@@ -1,0 +1,61 @@
+// Discovery reacting to the tree (inotify, not only the periodic walk) and network counters
+// from a cgroup's own net namespace — never the host's.
+
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CollectorService } from '../../collector/service.js';
+import { Collector, ALL_GROUPS } from '../../collector/poller.js';
+import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+
+const skip = requireRootOrSkip({ binaries: ['unshare', 'ip', 'ping'] }, 'discovery and network tests');
+
+afterEach(destroyAllTestCgroups);
+afterAll(destroyAllTestCgroups);
+
+describe.skipIf(skip)('discovery and network on the live kernel', () => {
+  it('sees a new cgroup within a second through inotify, with the periodic walk set to a minute', async () => {
+    const parent = createTestCgroup('parent', { controllers: ['cpu', 'memory', 'pids'] });
+    const service = new CollectorService({ collector: { hostRoot: '/', reader: 'auto', groups: ALL_GROUPS }, intervalMs: 200, discoveryIntervalMs: 60_000 });
+    service.start();
+    try {
+      const { mkdirSync } = await import('node:fs');
+      for (const dir of parent.dirs()) mkdirSync(`${dir}/late`);
+      const started = Date.now();
+      await waitFor(() => service.latest().some((s) => s.sample.path === `${parent.path}/late`), { timeoutMs: 5000, intervalMs: 50, what: 'the new cgroup to be sampled' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      const { rmdirSync } = await import('node:fs');
+      for (const dir of parent.dirs()) rmdirSync(`${dir}/late`);
+      await waitFor(() => !service.latest().some((s) => s.sample.path === `${parent.path}/late`), { timeoutMs: 5000, intervalMs: 50, what: 'the removed cgroup to leave' });
+      expect(service.health().sampleErrors).toBe(0);
+    } finally {
+      service.stop();
+    }
+  });
+
+  it('reads network counters from the cgroup\'s own namespace and never the host\'s', async () => {
+    const own = createTestCgroup('own-netns', { controllers: ['cpu', 'memory', 'pids'] });
+    const hostNet = createTestCgroup('host-netns', { controllers: ['cpu', 'memory', 'pids'] });
+    // 5 pings over loopback inside a fresh namespace: lo counts exactly 5 echo requests + 5 replies.
+    await own.spawnIn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && ping -c 5 -i 0.2 -q 127.0.0.1 >/dev/null; exec sleep 60']);
+    await hostNet.spawnIn('sleep', ['60']);
+    const collector = new Collector({ hostRoot: '/', reader: 'auto', groups: ALL_GROUPS });
+    try {
+      collector.discover();
+      await waitFor(() => {
+        const s = collector.sample().find((x) => x.path === own.path);
+        return (s?.network?.interfaces.find((i) => i.name === 'lo')?.rxPackets ?? 0) >= 10;
+      }, { timeoutMs: 10_000, what: 'the pings to be counted' });
+      const samples = collector.sample();
+      const mine = samples.find((s) => s.path === own.path)!;
+      expect(mine.network!.interfaces.map((i) => i.name)).toEqual(['lo']);
+      const lo = mine.network!.interfaces[0]!;
+      expect(lo.rxPackets).toBe(10);
+      expect(lo.txPackets).toBe(10);
+      expect(lo.rxBytes).toBe(lo.txBytes);
+      const host = samples.find((s) => s.path === hostNet.path)!;
+      expect(host.network).toBeUndefined();
+      expect(host.networkNote).toBe('host-netns');
+    } finally {
+      collector.close();
+    }
+  });
+});
