@@ -6,9 +6,8 @@
 import { EngineApiClient, EngineApiError, type EngineApiOptions, type EngineErrorKind } from './engine-api.js';
 import { containerFromInspect, containerFromListEntry, type EngineContainer } from './engine-container.js';
 import type { EngineName } from './enrich-identity.js';
-
-export type MetadataLogLevel = 'info' | 'warn';
-export type MetadataLog = (level: MetadataLogLevel, line: string) => void;
+import { parseEngineEvent } from './engine-event.js';
+import { describeEngineDown, type MetadataLog } from './engine-log.js';
 
 export interface EngineSourceOptions {
   readonly engine: EngineName;
@@ -197,25 +196,18 @@ export class EngineSource {
 
   private onEvent(value: unknown): void {
     this.stats.events++;
-    if (typeof value !== 'object' || value === null) return;
-    const ev = value as { Type?: unknown; Action?: unknown; status?: unknown; id?: unknown; Actor?: { ID?: unknown; Attributes?: Record<string, unknown> } };
-    if (ev.Type !== undefined && ev.Type !== 'container') return;
-    const id = typeof ev.Actor?.ID === 'string' ? ev.Actor.ID : typeof ev.id === 'string' ? ev.id : undefined;
-    const rawAction = typeof ev.Action === 'string' ? ev.Action : typeof ev.status === 'string' ? ev.status : '';
-    // `exec_start: sh`, `health_status: healthy`: the action is the part before the colon.
-    const action = rawAction.split(':')[0]!.trim();
-    if (id === undefined) return;
-    if (action === 'destroy' || action === 'remove') {
-      this.remove(id);
+    const ev = parseEngineEvent(value);
+    if (ev === undefined) return;
+    if (ev.action === 'destroy' || ev.action === 'remove') {
+      this.remove(ev.id);
       return;
     }
-    if (!REFRESH_ACTIONS.has(action)) return;
-    this.notFoundUntil.delete(id);
-    const known = this.containers.get(id);
-    const newName = ev.Actor?.Attributes?.name;
+    if (!REFRESH_ACTIONS.has(ev.action)) return;
+    this.notFoundUntil.delete(ev.id);
+    const known = this.containers.get(ev.id);
     // Show a rename at once; the inspect that follows brings everything else.
-    if (known && action === 'rename' && typeof newName === 'string') this.put({ ...known, name: newName.replace(/^\//, '') });
-    this.enqueue(id);
+    if (known && ev.action === 'rename' && ev.name !== undefined) this.put({ ...known, name: ev.name });
+    this.enqueue(ev.id);
   }
 
   private enqueue(id: string): void {
@@ -289,31 +281,11 @@ export class EngineSource {
     this.state = 'down';
     this.stats.reachable = false;
     // One line per outage and reason, not one per retry.
-    if (!wasDown || this.downKind !== err.kind) this.options.log(...this.describeDown(err));
+    if (!wasDown || this.downKind !== err.kind) this.options.log(...describeEngineDown(err, { ...this.options, cachedContainers: this.containers.size }));
     this.downKind = err.kind;
     this.queue.length = 0;
     this.queued.clear();
     this.settle();
-  }
-
-  private describeDown(err: EngineApiError): [MetadataLogLevel, string] {
-    const { engine, socketPath, explicit } = this.options;
-    const flag = `--${engine}-socket`;
-    const kept = this.containers.size > 0 ? `keeping ${this.containers.size} cached names` : 'containers keep their path names';
-    switch (err.kind) {
-      case 'missing':
-        return explicit
-          ? ['warn', `${engine} socket ${socketPath} does not exist; ${kept}; will keep looking`]
-          : ['info', `no ${engine} socket at ${socketPath}: ${engine} containers are named by short id (${flag} PATH to use another, ${flag} none to stop looking)`];
-      case 'refused':
-        return ['warn', `${engine} at ${socketPath} refuses connections (engine stopped?); ${kept}; retrying with backoff`];
-      case 'denied':
-        return ['warn', `no permission to use ${socketPath} (${engine} metadata needs root or the engine's group); ${kept}`];
-      case 'timeout':
-        return ['warn', `${engine} at ${socketPath} does not answer (${err.message.replace(/^.*within /, 'nothing within ')}); ${kept}; retrying with backoff`];
-      default:
-        return ['warn', `${engine}: ${err.message}; ${kept}; retrying with backoff`];
-    }
   }
 
   private maybeSettle(): void {

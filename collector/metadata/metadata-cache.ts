@@ -7,7 +7,8 @@ import type { IdentityEnricher } from '../poller.js';
 import type { ContainerIdentity } from '../model/identity.js';
 import { isContainerId } from '../runtimes/container-id.js';
 import { ENGINES_FOR_RUNTIME, withEngineMetadata, withPodNames, type EngineName } from './enrich-identity.js';
-import { EngineSource, DEFAULT_ENGINE_SOURCE_OPTIONS, type EngineSourceOptions, type EngineSourceStats, type MetadataLog } from './engine-source.js';
+import { EngineSource, DEFAULT_ENGINE_SOURCE_OPTIONS, type EngineSourceOptions, type EngineSourceStats } from './engine-source.js';
+import type { MetadataLog } from './engine-log.js';
 
 export interface EngineSocket {
   readonly engine: EngineName;
