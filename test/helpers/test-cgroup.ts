@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readProcs, removeTrees, sweepStale } from './cgroup-teardown.js';
+import { findBinary } from './preconditions.js';
 import { detectHostCgroups, type HostCgroups } from './host-cgroups.js';
 import { waitFor } from './wait-for.js';
 
@@ -145,6 +146,8 @@ export class TestCgroup {
    */
   async spawnIn(command: string, args: readonly string[] = [], options: SpawnOptions = {}): Promise<ChildProcess> {
     if (this.destroyed) throw new Error(`test cgroup ${this.path} is already destroyed`);
+    // Otherwise the shell's failing exec would look like a command that ran and exited.
+    if (!command.includes('/') && findBinary(command) === undefined) throw new Error(`${command} is not on PATH`);
     const join = this.dirs().map((dir) => `echo $$ > ${shellQuote(`${dir}/cgroup.procs`)} || exit ${JOIN_FAILED}`);
     const child = spawn('/bin/sh', ['-c', `${join.join('; ')}; exec "$@"`, 'sh', command, ...args],
       { stdio: 'ignore', ...options });

@@ -129,6 +129,13 @@ describe.skipIf(skip)(`kernel kit on ${host?.label ?? 'this host'}`, () => {
     expect(steady).toBeLessThanOrEqual(1.1 * target);
   });
 
+  it('spawnIn refuses a command that is not on PATH, and a destroyed group', async () => {
+    const cgroup = createTestCgroup('refusals', { controllers: ['pids'] });
+    await expect(cgroup.spawnIn('cgmeter-no-such-binary')).rejects.toThrow(/not on PATH/);
+    await cgroup.destroy();
+    await expect(cgroup.spawnIn('sleep', ['1'])).rejects.toThrow(/already destroyed/);
+  });
+
   it('destroy kills what runs inside and removes every level, children a test made included', async () => {
     const cgroup = createTestCgroup('kubepods.slice/pod-1/cri-containerd-0123abcd.scope');
     const child = await cgroup.spawnIn('sleep', ['300']);
