@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "cgmeter_native",
-      "sources": ["src/addon.cc", "src/reader.cc", "src/parse.cc"],
+      "sources": ["src/addon.cc", "src/reader.cc", "src/parse.cc", "src/key_table.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc!": ["-std=gnu++17"],

@@ -38,12 +38,6 @@ inline const uint8_t* NextLine(const uint8_t* line_end, const uint8_t* end) {
   return line_end < end ? line_end + 1 : end;
 }
 
-inline uint32_t HashBytes(const uint8_t* p, const uint8_t* end) {
-  uint32_t h = 2166136261u;
-  for (; p < end; p++) h = (h ^ *p) * 16777619u;
-  return h;
-}
-
 // A fraction `-?[0-9]+\.[0-9]+`, correctly rounded like JS Number() (V8) and strtod.
 // from_chars is locale-free and exact (libstdc++ >= 12 uses fast_float with a big-decimal
 // fallback), but on overflow/underflow it reports out_of_range and leaves the value alone, where
@@ -222,36 +216,6 @@ void ParseDeviceTable(const CompiledSpec& spec, const uint8_t* p, const uint8_t*
 }
 
 }  // namespace
-
-KeyTable::KeyTable(const std::vector<std::string>& keys) {
-  uint32_t capacity = 8;
-  while (capacity < keys.size() * 2) capacity <<= 1;  // load factor <= 1/2
-  slots_.assign(capacity, Slot{0, 0, 0, -1});
-  mask_ = capacity - 1;
-  for (size_t index = 0; index < keys.size(); index++) {
-    const auto* b = reinterpret_cast<const uint8_t*>(keys[index].data());
-    const auto* e = b + keys[index].size();
-    if (Lookup(b, e) >= 0) continue;  // a duplicate: the first index keeps the key
-    const uint32_t hash = HashBytes(b, e);
-    uint32_t at = hash & mask_;
-    while (slots_[at].index >= 0) at = (at + 1) & mask_;
-    slots_[at] = Slot{hash, static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(keys[index].size()),
-                      static_cast<int32_t>(index)};
-    bytes_.append(keys[index]);
-  }
-}
-
-int32_t KeyTable::Lookup(const uint8_t* begin, const uint8_t* end) const {
-  const uint32_t hash = HashBytes(begin, end);
-  const size_t length = static_cast<size_t>(end - begin);
-  for (uint32_t at = hash & mask_;; at = (at + 1) & mask_) {
-    const Slot& slot = slots_[at];
-    if (slot.index < 0) return -1;
-    if (slot.hash == hash && slot.length == length && memcmp(bytes_.data() + slot.offset, begin, length) == 0) {
-      return slot.index;
-    }
-  }
-}
 
 uint64_t SlotCount(FileFormat format, uint64_t key_count, uint64_t max_rows) {
   switch (format) {
