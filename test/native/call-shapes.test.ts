@@ -2,7 +2,7 @@
 // argument, and nothing is read or written out of bounds. The fallback only checks spec ids
 // (typed arrays clip silently in JS), so these run against the native reader alone.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, openSync } from 'node:fs';
 import { FileFormat, formatSpec, type BatchReader, type FormatSpec } from '../../native/index.js';
 import { NATIVE, TempFiles } from './harness.js';
@@ -10,8 +10,13 @@ import { NATIVE, TempFiles } from './harness.js';
 const specs: FormatSpec[] = [formatSpec(FileFormat.Single), formatSpec(FileFormat.Keyed, ['a', 'b', 'c'])];
 
 describe.skipIf(NATIVE.skip !== undefined)(`native call shapes${NATIVE.skip ? ` (skipped: ${NATIVE.skip})` : ''}`, () => {
-  const temp = new TempFiles();
-  const fd = openSync(temp.write('a 1\nb 2\nc 3\n'), 'r');
+  // Made in beforeAll, not at collection: a skipped suite runs no afterAll to clean up.
+  let temp: TempFiles;
+  let fd = -1;
+  beforeAll(() => {
+    temp = new TempFiles();
+    fd = openSync(temp.write('a 1\nb 2\nc 3\n'), 'r');
+  });
   afterAll(() => {
     closeSync(fd);
     temp.remove();

@@ -2,7 +2,7 @@
 // break or surprise (truncation, random bytes, huge and odd numbers, extra separators, missing
 // newlines, duplicate keys and rows), read by both readers; every slot must agree, NaN included.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -109,8 +109,13 @@ const caseOf = (format: FileFormat) =>
 const sample = fc.tuple(...FORMATS.map(caseOf));
 
 describe.skipIf(NATIVE.skip !== undefined)(`native equals fallback${NATIVE.skip ? ` (skipped: ${NATIVE.skip})` : ''}`, () => {
-  const temp = new TempFiles();
-  const paths = FORMATS.map(() => temp.write(''));
+  // Made in beforeAll, not at collection: a skipped suite runs no afterAll to clean up.
+  let temp: TempFiles;
+  let paths: string[] = [];
+  beforeAll(() => {
+    temp = new TempFiles();
+    paths = FORMATS.map(() => temp.write(''));
+  });
   afterAll(() => temp.remove());
 
   it('every slot, errno and failure count agree on mutated kernel files (fixed seed)', () => {

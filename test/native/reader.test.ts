@@ -2,7 +2,7 @@
 // files (v1 and v2), then the edges — malformed bytes, big files, sentinels, bad fds, and a
 // cgroup removed while its file is open.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +70,10 @@ describe.each(READERS)('$name reader', ({ name, skip, create }) => {
     it.skip(`skipped: ${skip}`, () => {});
     return;
   }
-  const temp = new TempFiles();
+  let temp: TempFiles; // made in beforeAll: a filtered-out suite runs no afterAll to clean up
+  beforeAll(() => {
+    temp = new TempFiles();
+  });
   afterAll(() => temp.remove());
   /** Reads texts written to temp files, one spec each, in one batch. */
   const readTexts = (...files: Array<readonly [string | Uint8Array, FormatSpec]>) =>
