@@ -28,11 +28,15 @@ export class FallbackReader implements BatchReader {
   }
 
   readAll(fds: Int32Array, specIds: Int32Array, slotOffsets: Int32Array, out: Float64Array, errnos: Int32Array, count: number): number {
+    checkCallShape(fds, specIds, slotOffsets, out, errnos, count);
     let failures = 0;
     for (let i = 0; i < count; i++) {
       const compiled = this.compiled[specIds[i]!];
       if (compiled === undefined) throw new RangeError(`specIds[${i}] = ${specIds[i]} names no registered spec`);
       const offset = slotOffsets[i]!;
+      if (offset < 0 || offset + compiled.slots > out.length) {
+        throw new RangeError(`slotOffsets[${i}] = ${offset}: spec ${specIds[i]} needs ${compiled.slots} slots, out has ${out.length}`);
+      }
       const length = this.readWhole(fds[i]!);
       if (length < 0) {
         errnos[i] = -length;
@@ -48,6 +52,8 @@ export class FallbackReader implements BatchReader {
 
   /** Reads fd whole from offset 0 into this.buffer; returns the length, or -errno. */
   private readWhole(fd: number): number {
+    // Node refuses a negative fd before the system call; answer what the kernel would.
+    if (fd < 0) return -osConstants.errno.EBADF;
     let length = 0;
     for (;;) {
       let n: number;
@@ -68,6 +74,20 @@ export class FallbackReader implements BatchReader {
       this.buffer.copy(bigger, 0, 0, length);
       this.buffer = bigger;
     }
+  }
+}
+
+/** The same call-shape checks as the addon's JS-facing layer: a bad call is a bug, said clearly. */
+function checkCallShape(fds: Int32Array, specIds: Int32Array, slotOffsets: Int32Array, out: Float64Array, errnos: Int32Array, count: number): void {
+  const arrays: Array<[string, unknown, new (...a: never[]) => unknown]> = [
+    ['fds', fds, Int32Array], ['specIds', specIds, Int32Array], ['slotOffsets', slotOffsets, Int32Array], ['out', out, Float64Array], ['errnos', errnos, Int32Array],
+  ];
+  for (const [name, value, type] of arrays) {
+    if (!(value instanceof type)) throw new TypeError(`${name} must be a ${type.name}`);
+  }
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  if (count > fds.length || count > specIds.length || count > slotOffsets.length || count > errnos.length) {
+    throw new RangeError(`count ${count} is larger than one of the arrays (fds ${fds.length}, specIds ${specIds.length}, slotOffsets ${slotOffsets.length}, errnos ${errnos.length})`);
   }
 }
 

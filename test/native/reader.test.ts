@@ -207,9 +207,8 @@ describe.each(READERS)('$name reader', ({ name, skip, create }) => {
       }
     });
 
-    // fallback.ts maps Node's argument check on fd -1 (ERR_OUT_OF_RANGE, no errno) to EIO:
-    // a known gap of the fallback, reported upstream; the native reader gives the kernel's EBADF.
-    it.skipIf(name === 'fallback')('a negative fd: EBADF (fallback gap: it reports EIO)', () => {
+    // Node refuses fd -1 before the system call; the fallback answers what the kernel would.
+    it('a negative fd: EBADF', () => {
       const result = readFds(create, [-1], [single]);
       expect(result.errnos).toEqual([EBADF]);
       expect(result.slots).toEqual([[N]]);
