@@ -1,0 +1,65 @@
+// `cgmeter bill`: what every container (or image, label, pod, namespace, runtime) used over a window,
+// priced by a rate card, with idle capacity and what ran outside containers, from the local ledger
+// or from Prometheus/VictoriaMetrics for a fleet.
+
+import { writeFileSync } from 'node:fs';
+import type { Command } from '../command.js';
+import { UsageError, parseDurationMs } from '../units.js';
+import { DEFAULT_LEDGER_PATH } from '../../collector/ledger/attach.js';
+import {
+  billingReport, loadRateCard, parseFormat, renderReport, RateCardError, ReportInputError, PrometheusQueryError,
+  type BillingSource,
+} from '../../exporters/billing/index.js';
+
+export const billCommand: Command = {
+  name: 'bill',
+  summary: 'Billing report: CPU core-hours, memory GiB-hours (average and peak), I/O and network GiB, hours alive and cost per container\n'
+    + 'or group, plus idle host capacity and usage outside any container, so that the columns add up to the host.',
+  usage: 'cgmeter bill [--from TIME] [--to TIME] [--by container|image|label:KEY|pod|namespace|runtime] [--rate-card FILE] [--basis usage|limit|max] [--format table|csv|json|html] [--out FILE] [--ledger PATH | --prometheus URL]',
+  flags: {
+    from: { type: 'string', placeholder: 'TIME', default: '-24h', description: 'start: ISO time (2026-03-01T00:00Z), now-7d, or --from=-24h' },
+    to: { type: 'string', placeholder: 'TIME', default: 'now', description: 'end: ISO time, now, or now-1h' },
+    by: { type: 'string', placeholder: 'GROUP', default: 'container', description: 'group rows by container, image, label:KEY, pod, namespace or runtime' },
+    'rate-card': { type: 'string', placeholder: 'FILE', env: 'CGMETER_RATE_CARD', description: 'prices (YAML or JSON: currency, cpuCoreHour, memoryGiBHour, blockIoGiB, networkGiB); without it, usage only' },
+    basis: { type: 'string', placeholder: 'BASIS', default: 'usage', description: 'bill CPU and memory by usage, limit (reserved), or max (the larger, per interval)' },
+    format: { type: 'string', placeholder: 'FORMAT', default: 'table', description: 'table, csv, json, or html (one self-contained file with a chart)' },
+    out: { type: 'string', short: 'o', placeholder: 'FILE', description: 'write the report to FILE instead of stdout' },
+    ledger: { type: 'string', placeholder: 'PATH', env: 'CGMETER_LEDGER', default: DEFAULT_LEDGER_PATH, description: 'the ledger `cgmeter serve` writes' },
+    prometheus: { type: 'string', placeholder: 'URL', env: 'CGMETER_PROMETHEUS_URL', description: 'report from Prometheus or VictoriaMetrics (cAdvisor metric names) instead of the ledger' },
+    'prometheus-matchers': { type: 'string', placeholder: 'MATCHERS', description: 'label matchers added to every query, e.g. cluster="eu1",job="cgmeter"' },
+    'scrape-interval': { type: 'string', placeholder: 'DURATION', description: 'with --prometheus: time between scrapes (default: derived from the data)' },
+  },
+  examples: [
+    'cgmeter bill --from=-24h --by image --rate-card prices.yaml',
+    'cgmeter bill --from 2026-03-01 --to 2026-04-01 --by label:team --format csv --out march.csv',
+    'cgmeter bill --from now-7d --format html --out week.html',
+    'cgmeter bill --prometheus http://127.0.0.1:8428 --by namespace --basis max --rate-card prices.yaml',
+  ],
+  async run(args) {
+    const v = args.values;
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])} (see cgmeter bill --help)`);
+    try {
+      const format = parseFormat((v.format as string | undefined) ?? 'table');
+      const rateCard = v['rate-card'] === undefined ? undefined : loadRateCard(v['rate-card'] as string);
+      const source: BillingSource = v.prometheus === undefined
+        ? { kind: 'ledger', path: (v.ledger as string | undefined) ?? DEFAULT_LEDGER_PATH }
+        : {
+          kind: 'prometheus', url: v.prometheus as string, matchers: v['prometheus-matchers'] as string | undefined,
+          scrapeIntervalSeconds: v['scrape-interval'] === undefined ? undefined : parseDurationMs(v['scrape-interval'] as string, '--scrape-interval') / 1000,
+        };
+      const report = await billingReport(source, {
+        from: v.from as string | undefined, to: v.to as string | undefined, by: v.by as string | undefined, basis: v.basis as string | undefined,
+      }, rateCard);
+      const text = renderReport(report, format);
+      if (v.out !== undefined) writeFileSync(v.out as string, text);
+      else process.stdout.write(text);
+      return 0;
+    } catch (err) {
+      if (err instanceof ReportInputError || err instanceof RateCardError || err instanceof PrometheusQueryError) throw new UsageError(err.message);
+      if ((err as { code?: string }).code === 'SQLITE_CANTOPEN') {
+        throw new UsageError(`no ledger at ${String(v.ledger ?? DEFAULT_LEDGER_PATH)}: run \`cgmeter serve\` (it writes the ledger) or point --ledger at its file`);
+      }
+      throw err;
+    }
+  },
+};

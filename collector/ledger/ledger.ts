@@ -1,0 +1,286 @@
+// The accounting ledger: integrates every tick's Samples into per-container hourly rollups and host
+// totals, in one SQLite transaction per tick that also moves each incarnation's base (its last raw
+// counters). Whatever happens to the process, increments and bases commit together or not at all:
+// a restart resumes from the bases (nothing re-added), a lost commit is re-integrated from the older
+// base by the next reading (nothing lost), a counter that went backwards adds 0 and resets the base.
+//
+// What is billed: cgroups whose identity.kind is 'container' (leaves an engine made). Pod, QoS and
+// slice cgroups are parents whose counters include their containers', so billing them too would
+// count twice; a pod is the sum of its containers. The root cgroup `/` gives the host's totals.
+
+import type Database from 'better-sqlite3';
+import type { Snapshot } from '../model/derive.js';
+import type { CgroupSample } from '../model/sample.js';
+import { splitInterval, bucketOf, HOUR_MS } from './buckets.js';
+import { countersAtCreation, countersOf, type LedgerCounters } from './counters.js';
+import { countCpuList, type HostFacts } from './host-facts.js';
+import { accumulate, emptyUsage, integrate, type IntervalStep, type UsageDelta } from './integrate.js';
+import { openLedgerDatabase } from './schema.js';
+import { decodeCounters, LedgerStatements, type ContainerRow } from './statements.js';
+
+export interface LedgerOptions {
+  /** SQLite file; `:memory:` for tests. */
+  readonly path: string;
+  /** Rollups older than this are deleted (checked once per hour bucket). */
+  readonly retentionMs: number;
+  readonly host: HostFacts;
+}
+
+export interface TickStats {
+  readonly containers: number;
+  /** Intervals integrated (containers with a base, plus the host). */
+  readonly intervals: number;
+  /** New incarnations integrated from their creation (created while the ledger was watching). */
+  readonly fromCreation: number;
+  readonly resets: number;
+  readonly ended: number;
+  readonly durationMs: number;
+}
+
+interface Base {
+  readonly inode: number;
+  readonly identityId: string;
+  readonly containerKey: number | null;
+  readonly endedMs: number | null;
+  readonly counters: LedgerCounters;
+}
+
+/** Ended incarnations keep their base this long, so one that reappears (a walk hiccup) resumes. */
+const ENDED_BASE_KEEP_MS = HOUR_MS;
+const ROOT = '/';
+
+export class Ledger {
+  readonly db: Database.Database;
+  private readonly lock: Database.Database;
+  private readonly sql: LedgerStatements;
+  private readonly bases = new Map<string, Base>();
+  private readonly containerKeys = new Map<string, { key: number; signature: string }>();
+  /** Since when every new cgroup was seen by this ledger (a restart keeps it): see fromCreation. */
+  private watchingSinceMs?: number;
+  private reconciled = false;
+  private lastHousekeepingBucket = -1;
+
+  constructor(private readonly options: LedgerOptions) {
+    const opened = openLedgerDatabase(options.path);
+    this.db = opened.db;
+    this.lock = opened.lock;
+    this.sql = new LedgerStatements(this.db);
+    const storedBoot = this.sql.metaGet.get('boot_id') as string | undefined;
+    const sameBoot = options.host.bootId === undefined || storedBoot === undefined || storedBoot === options.host.bootId;
+    if (!sameBoot) this.forgetBasesAfterReboot();
+    const since = this.sql.metaGet.get('watching_since_ms') as string | undefined;
+    if (since !== undefined && sameBoot) this.watchingSinceMs = Number(since);
+    for (const row of this.sql.allLastSeen.all() as Array<Record<string, unknown>>) {
+      this.bases.set(row.path as string, {
+        inode: row.inode as number, identityId: row.identity_id as string, containerKey: row.container_key as number | null,
+        endedMs: row.ended_ms as number | null, counters: decodeCounters(row.counters_json as string),
+      });
+    }
+  }
+
+  /** The listener for CollectorService.onSnapshots. Throws only on a database failure (nothing committed). */
+  record(snapshots: readonly Snapshot[], gone: readonly CgroupSample[] = []): TickStats {
+    const started = performance.now();
+    const staged = new Map<string, Base>();
+    const stagedKeys = new Map<string, { key: number; signature: string }>();
+    const stats = { containers: 0, intervals: 0, fromCreation: 0, resets: 0, ended: 0 };
+    const write = this.db.transaction(() => {
+      const usage = new Map<number, Map<number, { samples: number; usage: UsageDelta }>>();
+      const seen = new Set<string>();
+      for (const sample of billable(snapshots)) {
+        seen.add(sample.path);
+        if (sample.path === ROOT) {
+          this.recordHost(sample, staged, stats);
+          continue;
+        }
+        stats.containers++;
+        const previous = this.bases.get(sample.path);
+        const same = previous !== undefined && previous.inode === sample.inode && previous.identityId === sample.identity.id;
+        // A new incarnation at the same path ends the old container, unless it is the same container
+        // again (an engine restart: same id, new cgroup).
+        if (previous !== undefined && !same && previous.identityId !== sample.identity.id && previous.containerKey !== null && previous.endedMs === null) {
+          this.sql.containerEnded.run(previous.counters.timestampMs, previous.containerKey);
+          stats.ended++;
+        }
+        const counters = countersOf(sample);
+        let base = same ? previous.counters : undefined;
+        const fromCreation = base === undefined && this.createdWhileWatching(sample);
+        if (fromCreation) base = countersAtCreation(counters, sample.createdMs!, !this.netnsKnown(counters.netnsInode));
+        const key = this.containerKey(sample, fromCreation, stagedKeys);
+        if (previous !== undefined && previous.endedMs !== null && previous.containerKey === key) this.sql.containerEnded.run(null, key);
+        const result = integrate(base, counters);
+        staged.set(sample.path, { inode: sample.inode, identityId: sample.identity.id, containerKey: key, endedMs: null, counters: result.base });
+        this.sql.saveBase(sample.path, sample.inode, sample.identity.id, key, result.base);
+        if (result.step === undefined) continue;
+        stats.intervals++;
+        if (fromCreation) stats.fromCreation++;
+        if (result.step.resets.length > 0) {
+          stats.resets++;
+          this.sql.containerResets.run(result.step.resets.length, key);
+        }
+        for (const { bucketMs, delta, samples } of this.shares(result.step)) {
+          let bucket = usage.get(bucketMs);
+          if (!bucket) usage.set(bucketMs, (bucket = new Map()));
+          const acc = bucket.get(key) ?? { samples: 0, usage: emptyUsage() };
+          acc.samples += samples;
+          accumulate(acc.usage, delta);
+          bucket.set(key, acc);
+        }
+      }
+      for (const [bucketMs, rows] of usage) {
+        for (const [key, acc] of rows) this.sql.addUsage(bucketMs, key, acc.samples, acc.usage);
+      }
+      stats.ended += this.markEnded(gone, seen, staged);
+      const newest = snapshots.length > 0 ? snapshots[0]!.sample.timestampMs : undefined;
+      if (this.watchingSinceMs === undefined && newest !== undefined) {
+        this.sql.metaSet.run('watching_since_ms', String(newest));
+        if (this.options.host.bootId) this.sql.metaSet.run('boot_id', this.options.host.bootId);
+      }
+      if (newest !== undefined) this.housekeeping(newest);
+    });
+    write();
+    // Only now that the transaction committed do the in-memory bases follow it.
+    for (const [path, base] of staged) this.bases.set(path, base);
+    for (const [identity, entry] of stagedKeys) this.containerKeys.set(identity, entry);
+    if (this.watchingSinceMs === undefined && snapshots.length > 0) this.watchingSinceMs = snapshots[0]!.sample.timestampMs;
+    this.reconciled = true;
+    return { ...stats, durationMs: performance.now() - started };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    if (this.lock.open) this.lock.close();
+  }
+
+  private recordHost(sample: CgroupSample, staged: Map<string, Base>, stats: { intervals: number }): void {
+    let counters = countersOf(sample);
+    if (counters.memoryUsageBytes === undefined && counters.workingSetBytes === undefined) {
+      const memory = this.options.host.memoryNow?.();
+      if (memory) counters = { ...counters, memoryUsageBytes: memory.usageBytes, workingSetBytes: memory.workingSetBytes };
+    }
+    const previous = this.bases.get(ROOT);
+    const same = previous !== undefined && previous.inode === sample.inode;
+    const result = integrate(same ? previous.counters : undefined, counters);
+    staged.set(ROOT, { inode: sample.inode, identityId: sample.identity.id, containerKey: null, endedMs: null, counters: result.base });
+    this.sql.saveBase(ROOT, sample.inode, sample.identity.id, null, result.base);
+    if (result.step === undefined) return;
+    stats.intervals++;
+    const cpuCount = countCpuList(sample.cpusetCpus) ?? this.options.host.cpuCount;
+    for (const { bucketMs, delta, samples } of this.shares(result.step)) {
+      this.sql.addHost(bucketMs, samples, delta.aliveSeconds, cpuCount, this.options.host.memTotalBytes, delta);
+    }
+  }
+
+  /** The step's usage per hour bucket; the reading itself (peaks, the sample count) goes to its end's bucket. */
+  private *shares(step: IntervalStep): Generator<{ bucketMs: number; delta: UsageDelta; samples: number }> {
+    const retainedBuckets = Math.ceil(this.options.retentionMs / HOUR_MS) + 1;
+    const shares = splitInterval(step.startMs, step.endMs, HOUR_MS, retainedBuckets);
+    const endBucket = bucketOf(step.endMs);
+    for (const { bucketMs, fraction } of shares) {
+      const delta = emptyUsage();
+      accumulate(delta, step.usage, fraction, bucketMs === endBucket);
+      yield { bucketMs, delta, samples: bucketMs === endBucket ? 1 : 0 };
+    }
+  }
+
+  /**
+   * A cgroup first seen now whose directory was made after the ledger started watching has counters
+   * that began at 0 at its creation: all of its usage so far is new, and integrating from creation
+   * bills a container that lived less than one interval. One made earlier (before cgmeter was first
+   * started) has history the ledger never saw: it starts from this reading.
+   */
+  private createdWhileWatching(sample: CgroupSample): boolean {
+    const created = sample.createdMs;
+    return this.watchingSinceMs !== undefined && created !== undefined && created >= this.watchingSinceMs && created <= sample.timestampMs;
+  }
+
+  /** Whether a net namespace is already some incarnation's (then its counters did not start at 0 for this one). */
+  private netnsKnown(netnsInode: number | undefined): boolean {
+    if (netnsInode === undefined) return true;
+    for (const base of this.bases.values()) if (base.counters.netnsInode === netnsInode) return true;
+    return false;
+  }
+
+  private containerKey(sample: CgroupSample, fromCreation: boolean, staged: Map<string, { key: number; signature: string }>): number {
+    const id = sample.identity;
+    const identityKey = `${id.runtime}\u0000${id.id}`;
+    const signature = JSON.stringify([id.name, id.image, id.labels, id.pod, id.podUid, id.namespace, id.containerName, sample.path]);
+    const cached = staged.get(identityKey) ?? this.containerKeys.get(identityKey);
+    if (cached && cached.signature === signature) return cached.key;
+    const row: ContainerRow = {
+      runtime: id.runtime, containerId: id.id, name: id.name, image: id.image ?? null, labelsJson: JSON.stringify(id.labels ?? {}),
+      pod: id.pod ?? null, podUid: id.podUid ?? null, namespace: id.namespace ?? null, containerName: id.containerName ?? null,
+      cgroupPath: sample.path, createdMs: sample.createdMs ?? null, firstSampleMs: sample.timestampMs, fromCreation: fromCreation ? 1 : 0,
+    };
+    const key = this.sql.upsertContainer(row);
+    staged.set(identityKey, { key, signature });
+    return key;
+  }
+
+  /**
+   * Incarnations that went: the service's `gone` (their last Samples, already integrated at the
+   * previous tick) and, on the first tick after a restart, stored bases of cgroups that vanished
+   * while cgmeter was down. Their usage after their last reading (at most one interval) is lost.
+   */
+  private markEnded(gone: readonly CgroupSample[], seen: ReadonlySet<string>, staged: Map<string, Base>): number {
+    const ended: Array<[string, Base]> = [];
+    for (const sample of gone) {
+      const base = staged.get(sample.path) ?? this.bases.get(sample.path);
+      if (base && !seen.has(sample.path) && base.inode === sample.inode && base.endedMs === null) ended.push([sample.path, base]);
+    }
+    if (!this.reconciled) {
+      for (const [path, base] of this.bases) if (!seen.has(path) && base.endedMs === null) ended.push([path, base]);
+    }
+    for (const [path, base] of ended) {
+      const endedMs = base.counters.timestampMs;
+      this.sql.lastSeenEnded.run(endedMs, path);
+      if (base.containerKey !== null) this.sql.containerEnded.run(endedMs, base.containerKey);
+      staged.set(path, { ...base, endedMs });
+    }
+    return ended.length;
+  }
+
+  /** Once per hour bucket: retention, and bases of incarnations that ended long enough ago. */
+  private housekeeping(nowMs: number): void {
+    const bucket = bucketOf(nowMs);
+    if (bucket === this.lastHousekeepingBucket) return;
+    this.lastHousekeepingBucket = bucket;
+    const cutoff = bucketOf(nowMs - this.options.retentionMs);
+    this.db.prepare('DELETE FROM usage_hourly WHERE hour_ms < ?').run(cutoff);
+    this.db.prepare('DELETE FROM host_hourly WHERE hour_ms < ?').run(cutoff);
+    // A container that ended before the cutoff has no rollup left (its last bucket is older).
+    this.db.prepare('DELETE FROM containers WHERE ended_ms < ?').run(cutoff);
+    const stale = this.db.prepare('SELECT path FROM last_seen WHERE ended_ms < ?').pluck().all(nowMs - ENDED_BASE_KEEP_MS) as string[];
+    for (const path of stale) this.bases.delete(path);
+    this.db.prepare('DELETE FROM last_seen WHERE ended_ms < ?').run(nowMs - ENDED_BASE_KEEP_MS);
+  }
+
+  private forgetBasesAfterReboot(): void {
+    // Counters and CLOCK_MONOTONIC restarted with the machine: no stored base can be continued.
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE containers SET ended_ms = coalesce(ended_ms, (SELECT max(hour_ms) FROM usage_hourly WHERE container_key = containers.key))
+        WHERE key IN (SELECT container_key FROM last_seen WHERE ended_ms IS NULL)`).run();
+      this.db.prepare('DELETE FROM last_seen').run();
+      this.db.prepare(`DELETE FROM meta WHERE key IN ('watching_since_ms', 'boot_id')`).run();
+    })();
+  }
+}
+
+/**
+ * The root and every container, one path per container identity: when an engine nests the
+ * container's processes in a child of its scope (crun's `container` subgroup) both name the same
+ * container, and the deeper path is the one whose counters are the container's alone.
+ */
+function billable(snapshots: readonly Snapshot[]): CgroupSample[] {
+  const byIdentity = new Map<string, CgroupSample>();
+  const out: CgroupSample[] = [];
+  for (const { sample } of snapshots) {
+    if (sample.path === ROOT) out.push(sample);
+    else if (sample.identity.kind === 'container') {
+      const key = `${sample.identity.runtime}\u0000${sample.identity.id}`;
+      const other = byIdentity.get(key);
+      if (!other || other.path.length < sample.path.length) byIdentity.set(key, sample);
+    }
+  }
+  return out.concat([...byIdentity.values()]);
+}
