@@ -8,7 +8,7 @@ import type { HierarchyMode } from '../../collector/hierarchy/hierarchy.js';
 import type { SnapshotSource } from '../../collector/service.js';
 import { OPENMETRICS_EOF, type ExpositionFormat } from './format.js';
 import {
-  containerExpositionText, renderContainerFamilies, DEFAULT_CONTAINER_EXPORT_OPTIONS,
+  containerExpositionBuffers, renderContainerFamilies, DEFAULT_CONTAINER_EXPORT_OPTIONS,
   type ContainerExportOptions, type ContainerExposition,
 } from './render.js';
 import { renderRegistry } from './registry-render.js';
@@ -17,7 +17,7 @@ import { SelfMetrics, type BuildFacts } from './self-metrics.js';
 interface Rendered {
   readonly snapshots: readonly Snapshot[];
   readonly exposition: ContainerExposition;
-  readonly text: Partial<Record<ExpositionFormat, string>>;
+  readonly buffers: Partial<Record<ExpositionFormat, Buffer[]>>;
 }
 
 export class PrometheusExporter {
@@ -32,25 +32,34 @@ export class PrometheusExporter {
     this.self = new SelfMetrics(source, facts);
   }
 
-  /** The whole /metrics body in `format`. */
-  async scrape(format: ExpositionFormat): Promise<string> {
+  /** The whole /metrics body in `format`, as chunks to send (or gzip) in order. */
+  async scrape(format: ExpositionFormat): Promise<Buffer[]> {
     const started = performance.now();
-    const containers = this.containerText(format);
+    const containers = this.containerBuffers(format);
     const own = await renderRegistry(this.self.registry, format);
     this.self.observeScrape((performance.now() - started) / 1000);
-    return format === 'openmetrics' ? containers + own + OPENMETRICS_EOF : containers + own;
+    return [...containers, Buffer.from(format === 'openmetrics' ? own + OPENMETRICS_EOF : own)];
   }
 
-  /** The container families alone (golden tests, the benchmark). */
+  /** The whole body as text (tests). */
+  async scrapeText(format: ExpositionFormat): Promise<string> {
+    return Buffer.concat(await this.scrape(format)).toString('utf8');
+  }
+
+  /** The container families alone, as text (golden tests). */
   containerText(format: ExpositionFormat): string {
+    return Buffer.concat(this.containerBuffers(format)).toString('utf8');
+  }
+
+  private containerBuffers(format: ExpositionFormat): Buffer[] {
     const snapshots = this.source.latest();
     let rendered = this.last;
     if (rendered === undefined || rendered.snapshots !== snapshots) {
       const context = { hierarchyMode: this.source.health().hierarchyMode as HierarchyMode };
-      rendered = { snapshots, exposition: renderContainerFamilies(snapshots, this.options, context), text: {} };
+      rendered = { snapshots, exposition: renderContainerFamilies(snapshots, this.options, context), buffers: {} };
       this.last = rendered;
       this.self.noteExported(rendered.exposition.cgroups, rendered.exposition.series);
     }
-    return (rendered.text[format] ??= containerExpositionText(rendered.exposition, format));
+    return (rendered.buffers[format] ??= containerExpositionBuffers(rendered.exposition, format));
   }
 }

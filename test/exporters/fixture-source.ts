@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Collector, ALL_GROUPS } from '../../collector/poller.js';
+import { Collector, ALL_GROUPS, type CollectorStats } from '../../collector/poller.js';
 import { derive, type Snapshot } from '../../collector/model/derive.js';
 import type { CgroupSample } from '../../collector/model/sample.js';
 import type { ContainerIdentity } from '../../collector/model/identity.js';
@@ -34,7 +34,7 @@ function dockerIdentity(fixture: string, identity: ContainerIdentity): Container
 }
 
 /** Samples of a fixture tree, normalized; `percpu` adds per-CPU usage (v1 only has it). */
-export function fixtureSamples(fixture: 'cgroup-v1' | 'cgroup-v2', options: { percpu?: boolean } = {}): { samples: CgroupSample[]; mode: HierarchyMode } {
+export function fixtureSamples(fixture: 'cgroup-v1' | 'cgroup-v2', options: { percpu?: boolean } = {}): { samples: CgroupSample[]; mode: HierarchyMode; stats: CollectorStats } {
   const groups = new Set(ALL_GROUPS);
   if (options.percpu) groups.add('percpu');
   const collector = new Collector({ hostRoot: fixtureDir(fixture), reader: 'fallback', groups });
@@ -50,26 +50,26 @@ export function fixtureSamples(fixture: 'cgroup-v1' | 'cgroup-v2', options: { pe
         createdMs: FIXED_CREATED_MS + i * 1000,
         identity: dockerIdentity(fixture, s.identity),
       }));
-    return { samples, mode: collector.hierarchy.mode };
+    // Stats of a real collector (whatever fields it has), with the run-dependent ones zeroed.
+    const stats: CollectorStats = { ...collector.stats, readErrors: {}, lastSampleCpuMicros: 0, lastDiscoveryMs: 0, openFds: 0 };
+    return { samples, mode: collector.hierarchy.mode, stats };
   } finally {
     collector.close();
   }
 }
 
-export function fixtureHealth(mode: HierarchyMode, cgroups: number): CollectionHealth {
-  return {
-    cgroups, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0,
-    reader: 'fallback', hierarchyMode: mode, samplesTaken: 1, lastSampleMs: FIXED_TIMESTAMP_MS, lastSampleDurationMs: 0, sampleErrors: 0,
-  };
-}
-
 /** A SnapshotSource over fixed Snapshots (what CollectorService would hand out). */
-export function staticSource(snapshots: readonly Snapshot[], mode: HierarchyMode, health?: Partial<CollectionHealth>): SnapshotSource {
-  const full = { ...fixtureHealth(mode, snapshots.length), ...health };
+export function staticSource(
+  snapshots: readonly Snapshot[], mode: HierarchyMode, stats: CollectorStats, health?: Partial<CollectionHealth>,
+): SnapshotSource {
+  const full: CollectionHealth = {
+    ...stats, cgroups: snapshots.length, reader: 'fallback', hierarchyMode: mode,
+    samplesTaken: 1, lastSampleMs: FIXED_TIMESTAMP_MS, lastSampleDurationMs: 0, sampleErrors: 0, ...health,
+  };
   return { latest: () => snapshots, health: () => full };
 }
 
 export function fixtureSource(fixture: 'cgroup-v1' | 'cgroup-v2', options: { percpu?: boolean } = {}): SnapshotSource {
-  const { samples, mode } = fixtureSamples(fixture, options);
-  return staticSource(samples.map((s) => derive(s)), mode);
+  const { samples, mode, stats } = fixtureSamples(fixture, options);
+  return staticSource(samples.map((s) => derive(s)), mode, stats);
 }

@@ -1,0 +1,172 @@
+// `cgmeter serve`: the collector on its cadence and the HTTP endpoint over its Snapshots
+// (/metrics for Prometheus, the JSON API, health). Stops cleanly on SIGTERM/SIGINT: no new
+// connections, requests in flight finish, the collector closes its fds, exit 0 within 5 s.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command, ParsedArgs } from '../command.js';
+import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
+import { parseDurationMs, UsageError } from '../units.js';
+import { CollectorService, type ServiceOptions } from '../../collector/service.js';
+import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
+import { PrometheusExporter, PROMETHEUS_FLAGS, exportOptionsFrom, type ContainerExportOptions } from '../../exporters/prometheus/index.js';
+import {
+  createHttpApp, hashPassword, ListenError, loadWebConfig, parseListenAddress, startServer, WebConfigError,
+  type ListenAddress, type RunningServer, type WebConfig,
+} from '../../exporters/http/index.js';
+
+/**
+ * Outside the exporters' allocation list (9100–9999 is full, and allocations continue at 10000+),
+ * below Linux's ephemeral range (32768–60999), and in no /etc/services entry.
+ */
+export const DEFAULT_PORT = 19338;
+/** Whole shutdown must fit in 5 s; requests in flight get most of it. */
+const SHUTDOWN_GRACE_MS = 4000;
+
+export interface ServeOptions {
+  readonly service: ServiceOptions;
+  readonly exportOptions: ContainerExportOptions;
+  readonly listen: ListenAddress;
+  readonly webConfig: WebConfig;
+}
+
+export interface ServeHandle {
+  readonly service: CollectorService;
+  readonly server: RunningServer;
+  /** The line `serve` logs at start. */
+  readonly startLine: string;
+  stop(): Promise<void>;
+}
+
+/** cgmeter's version from its package.json, wherever the code runs from (source or dist/). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cgmeter' && pkg.version) return pkg.version;
+    } catch {
+      // not here: one level up
+    }
+  }
+  return 'unknown';
+}
+
+export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): ServeOptions {
+  const v = args.values;
+  const listen = parseListenAddress((v.listen as string | undefined) ?? `0.0.0.0:${DEFAULT_PORT}`);
+  if (listen instanceof Error) throw new UsageError(listen.message);
+  return {
+    service: {
+      collector: collectorOptionsFrom(args),
+      intervalMs: parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval'),
+      discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '10s', '--discovery-interval'),
+    },
+    exportOptions: exportOptionsFrom(args),
+    listen,
+    webConfig,
+  };
+}
+
+/** Starts the collector and the server; the caller decides when to stop (signals, tests). */
+export async function startServe(options: ServeOptions, logError: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<ServeHandle> {
+  const service = new CollectorService(options.service, (err) => logError(`cgmeter serve: collector: ${(err as Error)?.stack ?? String(err)}`));
+  service.start();
+  const { collector } = service;
+  const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason });
+  const app = createHttpApp({ source: service, exporter, basicAuthUsers: options.webConfig.basicAuthUsers, logError });
+  let server: RunningServer;
+  try {
+    server = await startServer(app, options.listen, options.webConfig.tls);
+  } catch (err) {
+    service.stop();
+    throw err;
+  }
+  const reader = collector.readerKind === 'fallback' ? `fallback (${collector.readerReason ?? 'no reason given'})` : 'native';
+  const auth = options.webConfig.basicAuthUsers ? `, basic auth for ${options.webConfig.basicAuthUsers.size} user(s)` : '';
+  const startLine = `cgmeter serve: listening on ${server.url}/metrics${auth}; ${describeHierarchy(collector.hierarchy)}; reader ${reader}; `
+    + `sampling every ${options.service.intervalMs} ms, discovery every ${options.service.discoveryIntervalMs} ms; ${collector.paths().length} cgroups`;
+  let stopping: Promise<void> | undefined;
+  return {
+    service, server, startLine,
+    stop() {
+      stopping ??= server.close(SHUTDOWN_GRACE_MS).finally(() => service.stop());
+      return stopping;
+    },
+  };
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Collect continuously and serve /metrics (Prometheus text or OpenMetrics, cAdvisor-compatible names), a JSON API and health checks.\n'
+    + `Default address 0.0.0.0:${DEFAULT_PORT}. SIGTERM/SIGINT stop it cleanly.`,
+  usage: `cgmeter serve [--listen HOST:PORT] [--interval 1s] [--discovery-interval 10s] [--web-config FILE] [--export all|containers] ...`,
+  flags: {
+    listen: { type: 'string', placeholder: 'HOST:PORT', env: 'CGMETER_LISTEN', default: `0.0.0.0:${DEFAULT_PORT}`, description: 'address to serve on (port 0: any free port)' },
+    interval: { type: 'string', placeholder: 'DURATION', env: 'CGMETER_INTERVAL', default: '1s', description: 'time between samples (500ms, 1s, 10s)' },
+    'discovery-interval': { type: 'string', placeholder: 'DURATION', default: '10s', description: 'time between full cgroup tree walks (new cgroups are also seen at once through inotify)' },
+    'web-config': {
+      type: 'string', placeholder: 'FILE', env: 'CGMETER_WEB_CONFIG',
+      description: 'TLS and basic auth, in Prometheus exporter-toolkit form (tls_server_config, basic_auth_users); off by default',
+    },
+    'hash-password': { type: 'boolean', description: 'read a password from stdin, print its scrypt hash for basic_auth_users, and exit' },
+    ...PROMETHEUS_FLAGS,
+    ...COLLECTOR_FLAGS,
+  },
+  examples: [
+    'cgmeter serve',
+    'cgmeter serve --listen 127.0.0.1:19338 --export containers --label-allowlist com.docker.compose.service',
+    'printf %s "$PASSWORD" | cgmeter serve --hash-password',
+  ],
+  async run(args) {
+    if (args.values['hash-password']) {
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      if (password === '') throw new UsageError('--hash-password reads the password from stdin, and it was empty');
+      process.stdout.write(`${await hashPassword(password)}\n`);
+      return 0;
+    }
+    let webConfig: WebConfig = {};
+    const webConfigFile = args.values['web-config'] as string | undefined;
+    if (webConfigFile) {
+      try {
+        webConfig = await loadWebConfig(webConfigFile);
+      } catch (err) {
+        if (err instanceof WebConfigError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
+    const options = serveOptionsFrom(args, webConfig);
+    let handle: ServeHandle;
+    try {
+      handle = await startServe(options);
+    } catch (err) {
+      if (!(err instanceof ListenError)) throw err;
+      process.stderr.write(`cgmeter serve: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`${handle.startLine}\n`);
+    const signal = await waitForSignal();
+    process.stderr.write(`cgmeter serve: ${signal}: stopping\n`);
+    await handle.stop();
+    return 0;
+  },
+};

@@ -1,0 +1,68 @@
+// The metric table's own rules: cAdvisor's names for everything issue 4 lists, Prometheus naming
+// conventions (promtool's lint and OpenMetrics' suffix rules), and a source for every row's docs.
+
+import { describe, expect, it } from 'vitest';
+import { CONTAINER_METRICS } from '../../../exporters/prometheus/table/container-metrics.js';
+import { SERIES_GROUPS } from '../../../exporters/prometheus/metric.js';
+
+/** Every family issue 4 asks for under cAdvisor's name. */
+const CADVISOR_NAMES = [
+  'container_cpu_usage_seconds_total', 'container_cpu_user_seconds_total', 'container_cpu_system_seconds_total',
+  'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_throttled_seconds_total',
+  'container_memory_usage_bytes', 'container_memory_working_set_bytes', 'container_memory_rss', 'container_memory_cache',
+  'container_memory_swap', 'container_memory_mapped_file', 'container_memory_max_usage_bytes', 'container_memory_failcnt',
+  'container_memory_failures_total', 'container_oom_events_total', 'container_fs_reads_bytes_total', 'container_fs_writes_bytes_total',
+  'container_fs_reads_total', 'container_fs_writes_total', 'container_blkio_device_usage_total',
+  ...['receive', 'transmit'].flatMap((d) => ['bytes', 'packets', 'errors', 'packets_dropped'].map((k) => `container_network_${d}_${k}_total`)),
+  'container_processes', 'container_threads',
+  ...['cpu_quota', 'cpu_period', 'cpu_shares', 'memory_limit_bytes', 'memory_swap_limit_bytes', 'memory_reservation_limit_bytes'].map((k) => `container_spec_${k}`),
+  'container_start_time_seconds', 'container_last_seen',
+  ...['cpu', 'memory', 'io'].flatMap((r) => ['waiting', 'stalled'].map((k) => `container_pressure_${r}_${k}_seconds_total`)),
+];
+
+const BASE_LABELS = ['id', 'name', 'image'];
+
+describe('the container metric table', () => {
+  const byName = new Map(CONTAINER_METRICS.map((m) => [m.name, m]));
+
+  it('has every family issue 4 names, marked cAdvisor-compatible', () => {
+    for (const name of CADVISOR_NAMES) {
+      expect(byName.get(name)?.compat, name).toBe('cadvisor');
+    }
+  });
+
+  it('has unique names; cAdvisor-compatible ones start container_, the others cgmeter_', () => {
+    expect(byName.size).toBe(CONTAINER_METRICS.length);
+    for (const m of CONTAINER_METRICS) expect(m.name.startsWith(m.compat === 'cadvisor' ? 'container_' : 'cgmeter_'), m.name).toBe(true);
+  });
+
+  it('follows the suffix rules: counters end in _total, nothing else does', () => {
+    for (const m of CONTAINER_METRICS) expect(m.name.endsWith('_total'), m.name).toBe(m.type === 'counter');
+  });
+
+  it('declares a unit only where the (OpenMetrics family) name ends with it', () => {
+    for (const m of CONTAINER_METRICS) {
+      const family = m.type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
+      if (m.unit !== '') expect(family.endsWith(`_${m.unit}`), m.name).toBe(true);
+      else expect(/_(seconds|bytes|ratio)$/.test(family), `${m.name} should declare its unit`).toBe(false);
+    }
+  });
+
+  it('uses valid extra label names that never collide with the base or container_label_ labels', () => {
+    for (const m of CONTAINER_METRICS) {
+      for (const label of m.labels) {
+        expect(label, m.name).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(BASE_LABELS.includes(label) || label.startsWith('container_label_'), `${m.name}.${label}`).toBe(false);
+      }
+      expect(new Set(m.labels).size).toBe(m.labels.length);
+    }
+  });
+
+  it('names a group, help text and a v1 and v2 source for every row', () => {
+    for (const m of CONTAINER_METRICS) {
+      expect(SERIES_GROUPS).toContain(m.group);
+      expect(m.help.length, m.name).toBeGreaterThan(10);
+      expect(m.source.v1 && m.source.v2, m.name).toBeTruthy();
+    }
+  });
+});
