@@ -1,0 +1,160 @@
+// `cgmeter top`: the live terminal dashboard, or with --once one frame for scripts. Reads the
+// flags once, builds the source (local collector, --remote, --replay) and runs the dashboard.
+
+import type { Command, ParsedArgs } from '../command.js';
+import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
+import { parseDurationMs, toJson, UsageError } from '../units.js';
+import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
+import { initialState, type ListView, type UiState } from '../../dashboard/model/ui-state.js';
+import { unavailableLimitActions, type LimitActions } from '../../dashboard/actions/limit-actions.js';
+import { LocalSource } from '../../dashboard/sources/local-source.js';
+import { RemoteSource } from '../../dashboard/sources/remote-source.js';
+import { ReplaySource } from '../../dashboard/sources/replay-source.js';
+import type { SnapshotHistorySource } from '../../dashboard/sources/history-source.js';
+import type { DashboardSource, Frame } from '../../dashboard/sources/source.js';
+import { parseTimeSpec, TimeSpecError } from '../../dashboard/sources/time-parse.js';
+import { onceJson, onceText } from '../../dashboard/once.js';
+import { colourWanted } from '../../dashboard/text/terminal.js';
+
+/** Hooks for what other parts of cgmeter provide; top.ts stays buildable while they land. */
+export interface TopWiring {
+  /** The limits library's actions for the local source. */
+  limitActions?: (args: ParsedArgs) => LimitActions;
+  /** The ledger's recorded Samples for --replay. */
+  openHistory?: (args: ParsedArgs) => SnapshotHistorySource;
+}
+
+export const topWiring: TopWiring = {};
+
+const SORT_IDS = MAIN_COLUMNS.map((c) => c.id);
+
+function stateFrom(args: ParsedArgs, intervalMs: number, replay: boolean): UiState {
+  const v = args.values;
+  const sort = v.sort as string | undefined;
+  if (sort !== undefined && !SORT_IDS.includes(sort)) throw new UsageError(`--sort ${JSON.stringify(sort)} is not a column; columns are ${SORT_IDS.join(', ')}`);
+  const view = (v.view as string | undefined) ?? 'table';
+  if (!['table', 'tree', 'memory'].includes(view)) throw new UsageError(`--view must be table, tree or memory, got ${JSON.stringify(view)}`);
+  return initialState({
+    intervalMs,
+    ...(sort !== undefined ? { sortColumn: sort } : {}),
+    reversed: v.reverse === true,
+    filter: (v.filter as string | undefined) ?? '',
+    showAll: v.all === true,
+    view: view as ListView,
+    // A replay starts stopped at --from, as below does; p plays it.
+    paused: replay,
+  });
+}
+
+function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): DashboardSource {
+  const v = args.values;
+  const remote = v.remote as string | undefined;
+  if (remote !== undefined && v.replay) throw new UsageError('--remote and --replay cannot be combined: replay reads this node\'s ledger');
+  if (v.from !== undefined && !v.replay) throw new UsageError('--from needs --replay');
+  if (remote !== undefined) {
+    try {
+      return new RemoteSource(remote, intervalMs);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  if (v.replay) {
+    if (topWiring.openHistory === undefined) throw new UsageError('--replay needs the ledger (collector/ledger), which this build does not include yet');
+    const from = (v.from as string | undefined) ?? '-10m';
+    let fromMs: number;
+    try {
+      fromMs = parseTimeSpec(from, Date.now());
+    } catch (err) {
+      if (err instanceof TimeSpecError) throw new UsageError(`--from: ${err.message}`);
+      throw err;
+    }
+    return new ReplaySource(topWiring.openHistory(args), fromMs, intervalMs);
+  }
+  const actions = topWiring.limitActions?.(args) ?? unavailableLimitActions('the limits library (collector/limits) is not in this build yet');
+  return new LocalSource({ collector: collectorOptionsFrom(args), intervalMs, actions, firstRatesEarly: !once });
+}
+
+/** The first frame worth printing: the local collector's second (the first has no rates). */
+function firstFrame(source: DashboardSource): Promise<Frame> {
+  // The collector's timers are unref'd (they must not hold a process that is exiting): this one
+  // keeps the process alive until the frame is in.
+  const keepAlive = setInterval(() => {}, 60_000);
+  return new Promise<Frame>((resolve, reject) => {
+    let seen = 0;
+    source.start({
+      frames(frames) {
+        seen += frames.length;
+        if (source.kind !== 'local' || seen >= 2) resolve(frames[frames.length - 1]!);
+      },
+      error(message) {
+        reject(new Error(message));
+      },
+    });
+  }).finally(() => clearInterval(keepAlive));
+}
+
+export const topCommand: Command = {
+  name: 'top',
+  summary: 'Live dashboard of containers (CPU, memory, network, block I/O, pids, pressure), with a cgroup tree, a detail view with charts, a memory view, and limit actions. --once prints one frame.',
+  usage: 'cgmeter top [--interval 1s] [--sort cpu] [--filter TEXT] [--all] [--view table|tree|memory] [--remote URL | --replay --from TIME] [--once [--json]]',
+  flags: {
+    interval: { type: 'string', placeholder: 'DURATION', default: '1s', description: 'time between samples (+/- change it while running)' },
+    sort: { type: 'string', placeholder: 'COLUMN', default: 'cpu', description: `column to sort by: ${SORT_IDS.join(', ')}` },
+    reverse: { type: 'boolean', description: 'reverse the sort order' },
+    filter: { type: 'string', placeholder: 'TEXT', description: 'show only rows whose name, image, id, path or label contains TEXT' },
+    all: { type: 'boolean', short: 'a', description: 'show every cgroup, not only containers and pods' },
+    view: { type: 'string', placeholder: 'VIEW', default: 'table', description: 'view to start in: table, tree or memory' },
+    remote: { type: 'string', placeholder: 'URL', description: 'show a remote `cgmeter serve` (polls URL/api/v1/containers?all=1)' },
+    replay: { type: 'boolean', description: 'replay Samples recorded in the ledger instead of live data' },
+    from: { type: 'string', placeholder: 'TIME', description: 'where --replay starts: "10m ago", --from=-10m, 14:03, 2026-11-23T14:03 (default 10 minutes ago)' },
+    once: { type: 'boolean', description: 'print one frame as a table and exit (for scripts; also what happens without a terminal)' },
+    json: { type: 'boolean', description: 'with --once: print the frame\'s Snapshots as JSON (unlimited values are "max")' },
+    'no-color': { type: 'boolean', description: 'no colours (also when NO_COLOR is set)' },
+    ...COLLECTOR_FLAGS,
+  },
+  examples: ['cgmeter top', 'cgmeter top --sort mem --filter web', 'cgmeter top --once --json | jq ".containers[].sample.identity.name"', 'cgmeter top --remote http://node1:9917'],
+  async run(args) {
+    const v = args.values;
+    const intervalMs = parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval');
+    // Like systemd-cgtop: without a terminal, one frame is the only sensible output.
+    const once = v.once === true || !process.stdout.isTTY;
+    if (v.json && !once) throw new UsageError('--json needs --once (the live dashboard is not JSON)');
+    const state = stateFrom(args, intervalMs, v.replay === true);
+    const source = sourceFrom(args, intervalMs, once);
+    if (once) {
+      try {
+        const frame = await firstFrame(source);
+        process.stdout.write(`${v.json ? toJson(onceJson(frame, state)) : onceText(frame, state)}\n`);
+      } finally {
+        source.stop();
+      }
+      return 0;
+    }
+    // Loaded only for the live dashboard: --once must work where blessed cannot open a terminal.
+    const { Dashboard } = await import('../../dashboard/app/dashboard.js');
+    const { createBlessedDisplay } = await import('../../dashboard/app/blessed-display.js');
+    const display = createBlessedDisplay({ colour: colourWanted() && v['no-color'] !== true });
+    const dashboard = new Dashboard({ source, display, initialState: state });
+    const quit = () => dashboard.stop();
+    // A bug in a timer or listener must not leave the terminal in raw mode on the alternate screen.
+    const crash = (err: unknown) => {
+      dashboard.stop();
+      process.stderr.write(`cgmeter top: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    };
+    process.once('SIGTERM', quit);
+    process.once('SIGHUP', quit);
+    process.once('uncaughtException', crash);
+    try {
+      await dashboard.run();
+    } catch (err) {
+      display.destroy(); // give the terminal back before the error is printed
+      throw err;
+    } finally {
+      process.off('SIGTERM', quit);
+      process.off('SIGHUP', quit);
+      process.off('uncaughtException', crash);
+    }
+    return 0;
+  },
+};
