@@ -11,7 +11,10 @@ import type { HierarchyMode } from '../../collector/hierarchy/hierarchy.js';
  */
 export type MetricType = 'counter' | 'gauge' | 'unknown';
 
-/** Base units only, as Prometheus naming says; `''` when the name carries none. */
+/**
+ * The value's unit, in base units as Prometheus naming says (`''`: a count, or cAdvisor's raw µs).
+ * OpenMetrics' `# UNIT` line is written only when the family name ends with it (format.ts).
+ */
 export type MetricUnit = 'seconds' | 'bytes' | 'ratio' | '';
 
 /**

@@ -53,23 +53,23 @@ export const MEMORY_METRICS: readonly ContainerMetric[] = [
   }, (s) => m(s).workingSetBytes),
   cadvisor({
     name: 'container_memory_rss', help: 'Size of RSS in bytes.',
-    type: 'gauge', unit: '', source: { v1: 'memory.stat total_rss', v2: 'memory.stat anon' },
+    type: 'gauge', unit: 'bytes', source: { v1: 'memory.stat total_rss', v2: 'memory.stat anon' },
   }, (s) => m(s).rssBytes),
   cadvisor({
     name: 'container_memory_cache', help: 'Number of bytes of page cache memory.',
-    type: 'gauge', unit: '', source: { v1: 'memory.stat total_cache', v2: 'memory.stat file' },
+    type: 'gauge', unit: 'bytes', source: { v1: 'memory.stat total_cache', v2: 'memory.stat file' },
   }, (s) => m(s).cacheBytes),
   cadvisor({
     name: 'container_memory_swap', help: 'Container swap usage in bytes.',
-    type: 'gauge', unit: '', source: { v1: 'memory.memsw.usage_in_bytes − memory.usage_in_bytes', v2: 'memory.swap.current' },
+    type: 'gauge', unit: 'bytes', source: { v1: 'memory.memsw.usage_in_bytes − memory.usage_in_bytes', v2: 'memory.swap.current' },
   }, (s) => m(s).swapBytes),
   cadvisor({
     name: 'container_memory_mapped_file', help: 'Size of memory mapped files in bytes.',
-    type: 'gauge', unit: '', source: { v1: 'memory.stat total_mapped_file', v2: 'memory.stat file_mapped' },
+    type: 'gauge', unit: 'bytes', source: { v1: 'memory.stat total_mapped_file', v2: 'memory.stat file_mapped' },
   }, (s) => m(s).mappedFileBytes),
   cadvisor({
     name: 'container_memory_kernel_usage', help: 'Size of kernel memory allocated in bytes.',
-    type: 'gauge', unit: '', source: { v1: 'memory.kmem.usage_in_bytes', v2: 'memory.stat kernel' },
+    type: 'gauge', unit: 'bytes', source: { v1: 'memory.kmem.usage_in_bytes', v2: 'memory.stat kernel' },
   }, (s) => m(s).kernelBytes),
   cadvisor({
     name: 'container_memory_max_usage_bytes', help: 'Maximum memory usage recorded in bytes',

@@ -91,7 +91,7 @@ export const SPEC_METRICS: readonly ContainerMetric[] = [
   }, (s) => wholeSeconds(s.sample.createdMs)),
   single({
     name: 'container_last_seen', help: 'Last time a container was seen by the exporter',
-    type: 'gauge', unit: '', group: 'lifecycle', compat: 'cadvisor', source: { v1: 'time of the last sample', v2: 'time of the last sample' },
+    type: 'gauge', unit: 'seconds', group: 'lifecycle', compat: 'cadvisor', source: { v1: 'time of the last sample', v2: 'time of the last sample' },
   }, (s) => wholeSeconds(s.sample.timestampMs)),
 ];
 
@@ -106,6 +106,10 @@ export const TASK_METRICS: readonly ContainerMetric[] = [
     type: 'gauge', unit: '', group: 'processes', compat: 'cadvisor', source: { v1: 'pids.current (else tasks lines)', v2: 'pids.current (else cgroup.threads lines)' },
   }, (s) => s.sample.pids.current ?? s.sample.threads),
   single({
+    name: 'cgmeter_threads', help: 'Threads in this cgroup alone, not counting child cgroups.',
+    type: 'gauge', unit: '', group: 'processes', compat: 'cgmeter', source: { v1: 'tasks (lines)', v2: 'cgroup.threads (lines)' },
+  }, (s) => s.sample.threads),
+  single({
     name: 'container_threads_max', help: 'Maximum number of threads allowed inside the container, infinity if value is zero',
     type: 'gauge', unit: '', group: 'pids', compat: 'cadvisor', source: { v1: 'pids.max (0 when max)', v2: 'pids.max (0 when max)' },
   }, (s) => limitOrZero(s.sample.pids.max)),
@@ -113,8 +117,4 @@ export const TASK_METRICS: readonly ContainerMetric[] = [
     name: 'cgmeter_pids_limit_hits_total', help: 'Forks and clones refused because pids.max was reached.',
     type: 'counter', unit: '', group: 'pids', compat: 'cgmeter', source: { v1: 'pids.events max', v2: 'pids.events max' },
   }, (s) => s.sample.pids.limitHits),
-  single({
-    name: 'cgmeter_threads', help: 'Threads in this cgroup alone, not counting child cgroups.',
-    type: 'gauge', unit: '', group: 'processes', compat: 'cgmeter', source: { v1: 'tasks (lines)', v2: 'cgroup.threads (lines)' },
-  }, (s) => s.sample.threads),
 ];
