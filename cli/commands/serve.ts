@@ -7,9 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command, ParsedArgs } from '../command.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
+import { METADATA_FLAGS, metadataFromArgs } from '../metadata-flags.js';
 import { parseDurationMs, UsageError } from '../units.js';
 import { CollectorService, type ServiceOptions } from '../../collector/service.js';
 import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
+import { EngineMetadataCache, type MetadataOptions } from '../../collector/metadata/index.js';
 import { PrometheusExporter, PROMETHEUS_FLAGS, exportOptionsFrom, type ContainerExportOptions } from '../../exporters/prometheus/index.js';
 import {
   createHttpApp, hashPassword, ListenError, loadWebConfig, parseListenAddress, startServer, WebConfigError,
@@ -23,9 +25,13 @@ import {
 export const DEFAULT_PORT = 19338;
 /** Whole shutdown must fit in 5 s; requests in flight get most of it. */
 const SHUTDOWN_GRACE_MS = 4000;
+/** The first sample waits this long at most for the engines' container lists (names, images, labels). */
+const METADATA_WAIT_MS = 2000;
 
 export interface ServeOptions {
+  /** Collector options without the identity enricher: serve makes it from `metadata`. */
   readonly service: ServiceOptions;
+  readonly metadata: MetadataOptions;
   readonly exportOptions: ContainerExportOptions;
   readonly listen: ListenAddress;
   readonly webConfig: WebConfig;
@@ -63,6 +69,7 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
       intervalMs: parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval'),
       discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '10s', '--discovery-interval'),
     },
+    metadata: metadataFromArgs(args),
     exportOptions: exportOptionsFrom(args),
     listen,
     webConfig,
@@ -71,8 +78,23 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
 
 /** Starts the collector and the server; the caller decides when to stop (signals, tests). */
 export async function startServe(options: ServeOptions, logError: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<ServeHandle> {
-  const service = new CollectorService(options.service, (err) => logError(`cgmeter serve: collector: ${(err as Error)?.stack ?? String(err)}`));
-  service.start();
+  const metadata = new EngineMetadataCache(options.metadata, (level, line) => {
+    if (level === 'warn') logError(`cgmeter serve: ${line}`);
+  });
+  metadata.start();
+  await metadata.ready(METADATA_WAIT_MS);
+  const serviceOptions = { ...options.service, collector: { ...options.service.collector, identityEnricher: metadata } };
+  const service = new CollectorService(serviceOptions, (err) => logError(`cgmeter serve: collector: ${(err as Error)?.stack ?? String(err)}`));
+  const stopCollecting = () => {
+    service.stop();
+    metadata.stop();
+  };
+  try {
+    service.start();
+  } catch (err) {
+    metadata.stop();
+    throw err;
+  }
   const { collector } = service;
   const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason });
   const app = createHttpApp({ source: service, exporter, basicAuthUsers: options.webConfig.basicAuthUsers, logError });
@@ -80,18 +102,20 @@ export async function startServe(options: ServeOptions, logError: (message: stri
   try {
     server = await startServer(app, options.listen, options.webConfig.tls);
   } catch (err) {
-    service.stop();
+    stopCollecting();
     throw err;
   }
   const reader = collector.readerKind === 'fallback' ? `fallback (${collector.readerReason ?? 'no reason given'})` : 'native';
   const auth = options.webConfig.basicAuthUsers ? `, basic auth for ${options.webConfig.basicAuthUsers.size} user(s)` : '';
+  const engines = metadata.stats().map((e) => `${e.engine} ${e.reachable ? `${e.containers} containers` : 'not answering'}`).join(', ');
   const startLine = `cgmeter serve: listening on ${server.url}/metrics${auth}; ${describeHierarchy(collector.hierarchy)}; reader ${reader}; `
-    + `sampling every ${options.service.intervalMs} ms, discovery every ${options.service.discoveryIntervalMs} ms; ${collector.paths().length} cgroups`;
+    + `sampling every ${options.service.intervalMs} ms, discovery every ${options.service.discoveryIntervalMs} ms; ${collector.paths().length} cgroups`
+    + `${engines ? `; engines: ${engines}` : ''}`;
   let stopping: Promise<void> | undefined;
   return {
     service, server, startLine,
     stop() {
-      stopping ??= server.close(SHUTDOWN_GRACE_MS).finally(() => service.stop());
+      stopping ??= server.close(SHUTDOWN_GRACE_MS).finally(stopCollecting);
       return stopping;
     },
   };
@@ -130,6 +154,7 @@ export const serveCommand: Command = {
     },
     'hash-password': { type: 'boolean', description: 'read a password from stdin, print its scrypt hash for basic_auth_users, and exit' },
     ...PROMETHEUS_FLAGS,
+    ...METADATA_FLAGS,
     ...COLLECTOR_FLAGS,
   },
   examples: [

@@ -60,12 +60,16 @@ export async function startServer(app: Hono, address: ListenAddress, tls?: TlsCo
     close(graceMs: number) {
       closing ??= new Promise<void>((resolve) => {
         const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+        // A keep-alive connection goes idle when its last response is done; close it then, rather
+        // than wait for the client (Prometheus keeps its connection) or the deadline.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         deadline.unref();
+        sweep.unref();
         server.close(() => {
           clearTimeout(deadline);
+          clearInterval(sweep);
           resolve();
         });
-        // Keep-alive connections with no request in flight would hold close() open until they time out.
         server.closeIdleConnections();
       });
       return closing;
