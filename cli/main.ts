@@ -6,9 +6,12 @@ import { commandHelp, parseCommandArgs } from './command.js';
 import { UsageError } from './units.js';
 import { lsCommand } from './commands/ls.js';
 import { inspectCommand } from './commands/inspect.js';
+import { serveCommand } from './commands/serve.js';
+import { topCommand } from './commands/top.js';
+import { billCommand } from './commands/bill.js';
 import { HierarchyError } from '../collector/hierarchy/hierarchy.js';
 
-export const COMMANDS: readonly Command[] = [lsCommand, inspectCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, lsCommand, inspectCommand, topCommand, billCommand];
 
 export const VERSION = '0.1.0';
 
