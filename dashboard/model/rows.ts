@@ -126,11 +126,12 @@ export function treeRows(snapshots: readonly Snapshot[], query: RowQuery, folded
   return out;
 }
 
-/** Containers are marked and named; plain cgroups show their last path segment, as in systemd-cgls. */
+/**
+ * Containers are marked ◆ and go by their name (the IMAGE column says which runtime); plain
+ * cgroups show their last path segment, as in systemd-cgls.
+ */
 export function treeLabel(s: Snapshot): string {
-  const id = s.sample.identity;
   if (s.sample.path === '/') return '/';
-  const segment = s.sample.path.slice(s.sample.path.lastIndexOf('/') + 1);
-  if (isContainerLike(s)) return `◆ ${id.name}${id.name === segment ? '' : ` (${id.runtime})`}`;
-  return segment;
+  if (isContainerLike(s)) return `◆ ${s.sample.identity.name}`;
+  return s.sample.path.slice(s.sample.path.lastIndexOf('/') + 1);
 }

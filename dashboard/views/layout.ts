@@ -14,7 +14,12 @@ function totalWidth(columns: readonly Column[]): number {
   return columns.reduce((sum, c) => sum + c.width, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
 }
 
-export function layoutColumns(all: readonly Column[], width: number): PlacedColumn[] {
+/**
+ * `nameMinWidth` raises the flexible column's least width (the tree's indented names need more
+ * room than a flat list's), so that other columns give way before the names do.
+ */
+export function layoutColumns(input: readonly Column[], width: number, nameMinWidth?: number): PlacedColumn[] {
+  const all = nameMinWidth === undefined ? input : input.map((c) => (c.flexMaxWidth !== undefined ? { ...c, width: Math.max(c.width, nameMinWidth) } : c));
   let kept = [...all];
   const priorities = [...new Set(all.map((c) => c.priority))].sort((a, b) => a - b);
   for (const priority of priorities) {

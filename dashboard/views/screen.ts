@@ -16,6 +16,9 @@ import { renderHelp, renderSortMenu } from './overlays.js';
 import { renderList } from './table-view.js';
 import type { Size, ViewModel } from './view-model.js';
 
+/** Room for three levels of tree drawing and a short container id. */
+const TREE_NAME_MIN_WIDTH = 26;
+
 export interface ScreenRender {
   readonly lines: Line[];
   readonly rowKeys: string[];
@@ -61,7 +64,7 @@ export function renderScreen(model: ViewModel, state: UiState, size: Size): Scre
   } else {
     // The memory view gives the list the upper part and the selected container the rest.
     const listHeight = state.view === 'memory' ? Math.max(Math.min(bodyHeight, 4), Math.floor(bodyHeight * 0.4)) : bodyHeight;
-    const columns = layoutColumns(columnsOf(set), width);
+    const columns = layoutColumns(columnsOf(set), width, state.view === 'tree' ? TREE_NAME_MIN_WIDTH : undefined);
     const list = renderList({
       rows, columns, sortedId: sortColumn(set, sort).id, reversed: sort.reversed, state, width, height: listHeight, emptyText: emptyText(state),
     });
