@@ -9,6 +9,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { derive, type Snapshot } from '../collector/model/derive.js';
 import type { CgroupSample } from '../collector/model/sample.js';
 import { PrometheusExporter } from '../exporters/prometheus/exporter.js';
+import { createHttpApp } from '../exporters/http/app.js';
 import { renderContainerFamilies, DEFAULT_CONTAINER_EXPORT_OPTIONS } from '../exporters/prometheus/render.js';
 import { CONTAINER_METRICS } from '../exporters/prometheus/table/container-metrics.js';
 import { isLabelled, type RenderContext } from '../exporters/prometheus/metric.js';
@@ -127,6 +128,15 @@ export async function runScrapeBench(counts: readonly number[] = [1000], rounds 
       }
     }
     push('  of which: render families (both formats share)', families, 0);
+    // What a Prometheus scrape costs end to end in the process: negotiation, render, gzip, response.
+    const http = await timeAsync(rounds, async () => {
+      const exporter = new PrometheusExporter(staticSource([...snapshots], 'v2', stats));
+      const res = await createHttpApp({ source: staticSource([], 'v2', stats), exporter }).request('/metrics', {
+        headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5', 'accept-encoding': 'gzip' },
+      });
+      return Buffer.from(await res.arrayBuffer());
+    });
+    push('GET /metrics (OpenMetrics, gzip), in-process', http, http.result.length);
     const { registry, fill } = promClientRegistry(snapshots, context);
     const filled = time(Math.max(1, Math.floor(rounds / 2)), fill);
     push('prom-client: set every series', filled, 0);

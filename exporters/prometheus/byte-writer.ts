@@ -4,6 +4,7 @@
 // costs more than the rendering itself.
 
 const CHUNK_BYTES = 1 << 20;
+const SHORT_ASCII = 48;
 
 export class ByteWriter {
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -29,8 +30,17 @@ export class ByteWriter {
 
   /** For text known to be ASCII (numbers, metric and label names): one byte per character. */
   ascii(text: string): void {
-    this.reserve(text.length);
-    this.offset += this.chunk.write(text, this.offset, 'latin1');
+    const length = text.length;
+    this.reserve(length);
+    // Most pieces are a few bytes (`} 42\n`); a loop beats the call into Buffer#write for those.
+    if (length < SHORT_ASCII) {
+      const chunk = this.chunk;
+      let at = this.offset;
+      for (let i = 0; i < length; i++) chunk[at++] = text.charCodeAt(i);
+      this.offset = at;
+    } else {
+      this.offset += this.chunk.write(text, this.offset, 'latin1');
+    }
   }
 
   /** Any text, UTF-8 encoded (a UTF-16 unit never takes more than 3 bytes). */

@@ -22,12 +22,49 @@ const CADVISOR_NAMES = [
 
 const BASE_LABELS = ['id', 'name', 'image'];
 
+/**
+ * Type and extra labels of each family as cAdvisor's Prometheus collector declares them (studied in
+ * google/cadvisor lib/metrics/prometheus.go and its expected-output file): the groundwork of the
+ * issue-15 golden comparison. One deliberate difference: container_memory_failcnt (see docs/metrics.md).
+ */
+const G = 'gauge';
+const C = 'counter';
+const CADVISOR_SHAPES: Record<string, readonly [string, readonly string[]]> = {
+  container_cpu_usage_seconds_total: [C, ['cpu']], container_cpu_user_seconds_total: [C, []], container_cpu_system_seconds_total: [C, []],
+  container_cpu_cfs_periods_total: [C, []], container_cpu_cfs_throttled_periods_total: [C, []], container_cpu_cfs_throttled_seconds_total: [C, []],
+  container_memory_cache: [G, []], container_memory_rss: [G, []], container_memory_kernel_usage: [G, []], container_memory_mapped_file: [G, []],
+  container_memory_swap: [G, []], container_memory_failcnt: ['unknown', []], container_memory_usage_bytes: [G, []],
+  container_memory_max_usage_bytes: [G, []], container_memory_working_set_bytes: [G, []], container_memory_total_active_file_bytes: [G, []],
+  container_memory_total_inactive_file_bytes: [G, []], container_memory_failures_total: [C, ['failure_type', 'scope']],
+  container_memory_events_high_total: [C, []], container_memory_events_max_total: [C, []], container_memory_file_dirty_bytes: [G, []],
+  container_memory_file_writeback_bytes: [G, []], container_memory_pgscan_total: [C, []], container_memory_pgsteal_total: [C, []],
+  container_oom_events_total: [C, []],
+  container_fs_reads_bytes_total: [C, ['device']], container_fs_writes_bytes_total: [C, ['device']],
+  container_fs_reads_total: [C, ['device']], container_fs_writes_total: [C, ['device']],
+  container_blkio_device_usage_total: [C, ['device', 'major', 'minor', 'operation']],
+  ...Object.fromEntries(['receive', 'transmit'].flatMap((d) => ['bytes', 'packets', 'errors', 'packets_dropped']
+    .map((k) => [`container_network_${d}_${k}_total`, [C, ['interface']] as const]))),
+  container_processes: [G, []], container_threads: [G, []], container_threads_max: [G, []],
+  container_spec_cpu_period: [G, []], container_spec_cpu_quota: [G, []], container_spec_cpu_shares: [G, []],
+  container_spec_memory_limit_bytes: [G, []], container_spec_memory_swap_limit_bytes: [G, []], container_spec_memory_reservation_limit_bytes: [G, []],
+  container_start_time_seconds: [G, []], container_creation_time_seconds: [G, []], container_last_seen: [G, []],
+  ...Object.fromEntries(['cpu', 'memory', 'io'].flatMap((r) => ['waiting', 'stalled'].map((k) => [`container_pressure_${r}_${k}_seconds_total`, [C, []] as const]))),
+};
+
 describe('the container metric table', () => {
   const byName = new Map(CONTAINER_METRICS.map((m) => [m.name, m]));
 
   it('has every family issue 4 names, marked cAdvisor-compatible', () => {
     for (const name of CADVISOR_NAMES) {
       expect(byName.get(name)?.compat, name).toBe('cadvisor');
+    }
+  });
+
+  it('gives every cAdvisor-compatible family cAdvisor\'s type and extra labels, and claims compatibility for no other', () => {
+    const compatible = CONTAINER_METRICS.filter((m) => m.compat === 'cadvisor').map((m) => m.name).sort();
+    expect(compatible).toEqual(Object.keys(CADVISOR_SHAPES).sort());
+    for (const [name, [type, labels]] of Object.entries(CADVISOR_SHAPES)) {
+      expect([byName.get(name)!.type, byName.get(name)!.labels], name).toEqual([type, labels]);
     }
   });
 
