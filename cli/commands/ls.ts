@@ -1,76 +1,83 @@
-// `cgmeter ls`: one table of containers and their usage, like `docker stats --no-stream`.
+// `cgmeter ls`: one table of containers and their usage, like `docker stats --no-stream`, with
+// names, images and limits from the engines when their sockets answer; `--tree` draws the
+// cgroup hierarchy instead.
 
 import type { Command } from '../command.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
+import { METADATA_FLAGS, metadataFromArgs } from '../metadata-flags.js';
 import { snapshotsOnce } from '../../collector/oneshot.js';
-import type { Snapshot } from '../../collector/model/derive.js';
-import { formatBytes, formatDecimalBytes, formatPercent, parseDurationMs, renderTable, toJson } from '../units.js';
+import { EngineMetadataCache } from '../../collector/metadata/index.js';
+import { parseDurationMs, renderTable, toJson, UsageError } from '../units.js';
 import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
+import { duplicateChildPaths, isContainerLike, lsRows, LS_HEADERS, LS_RIGHT_ALIGNED, rowLimits } from './ls-view.js';
+import { renderTree } from './ls-tree.js';
 
-export function isContainerLike(s: Snapshot): boolean {
-  return s.sample.identity.kind === 'container' || s.sample.identity.kind === 'pod';
-}
+export { isContainerLike, lsRows } from './ls-view.js';
 
-function netTotals(s: Snapshot): { rx?: number; tx?: number } {
-  const n = s.sample.network;
-  if (!n) return {};
-  const ifs = n.interfaces.filter((i) => i.name !== 'lo');
-  return { rx: ifs.reduce((a, i) => a + i.rxBytes, 0), tx: ifs.reduce((a, i) => a + i.txBytes, 0) };
-}
-
-function ioTotals(s: Snapshot): { r: number; w: number } {
-  return s.sample.blockIo.reduce((a, d) => ({ r: a.r + (d.readBytes ?? 0), w: a.w + (d.writeBytes ?? 0) }), { r: 0, w: 0 });
-}
-
-export function lsRows(snapshots: readonly Snapshot[]): string[][] {
-  return snapshots.map((s) => {
-    const id = s.sample.identity;
-    const m = s.sample.memory;
-    const net = netTotals(s);
-    const io = ioTotals(s);
-    const cpuPercent = s.cpu.coresUsed === undefined ? undefined : s.cpu.coresUsed * 100;
-    return [
-      /^[0-9a-f]{64}$/.test(id.id) ? id.id.slice(0, 12) : id.id,
-      id.name,
-      id.runtime,
-      formatPercent(cpuPercent),
-      `${formatBytes(m.usageBytes)} / ${formatBytes(m.limitBytes)}`,
-      formatPercent(s.memory.percentOfLimit),
-      net.rx === undefined ? '--' : `${formatDecimalBytes(net.rx)} / ${formatDecimalBytes(net.tx)}`,
-      `${formatDecimalBytes(io.r)} / ${formatDecimalBytes(io.w)}`,
-      s.sample.pids.current === undefined ? '--' : String(s.sample.pids.current),
-    ];
-  });
-}
+/**
+ * How long ls waits for the engines' first list before reading: a wedged engine costs this
+ * much once, then ls goes on with path names.
+ */
+const METADATA_WAIT_MS = 2_000;
 
 export const lsCommand: Command = {
   name: 'ls',
-  summary: 'List containers (or, with --all, every cgroup) with their CPU, memory, network, block I/O and pids, like `docker stats --no-stream`.\nCPU % is measured over --interval between two readings (100% = one core).',
-  usage: 'cgmeter ls [--all] [--json] [--interval 1s] [--host-root DIR]',
+  summary: 'List containers (or, with --all, every cgroup) with their name, image, CPU, memory, network, block I/O, pids and limits, like `docker stats --no-stream`.\nCPU % is measured over --interval between two readings (100% = one core); CPUS is the CPU limit in cores.',
+  usage: 'cgmeter ls [--all] [--json | --tree] [--interval 1s] [--docker-socket PATH|none] [--podman-socket PATH|none] [--host-root DIR]',
   flags: {
     all: { type: 'boolean', short: 'a', description: 'show every cgroup, not only containers and pods' },
-    json: { type: 'boolean', description: 'print the full Snapshots as JSON (unlimited values are "max")' },
+    json: { type: 'boolean', description: 'print the full Snapshots as JSON, with limits in bytes and cores (unlimited values are "max")' },
+    tree: { type: 'boolean', short: 't', description: 'draw the cgroup hierarchy (like systemd-cgls) with containers marked by runtime and name' },
     interval: { type: 'string', placeholder: 'DURATION', default: '1s', description: 'time between the two readings that give rates (500ms, 1s, 5s)' },
-    verbose: { type: 'boolean', short: 'v', description: 'also say which hierarchy and which counter reader are in use' },
+    verbose: { type: 'boolean', short: 'v', description: 'also say which hierarchy, counter reader and engine sockets are in use' },
+    ...METADATA_FLAGS,
     ...COLLECTOR_FLAGS,
   },
-  examples: ['cgmeter ls', 'cgmeter ls --all --interval 500ms', 'cgmeter ls --json | jq ".[].sample.identity.name"'],
+  examples: [
+    'cgmeter ls',
+    'cgmeter ls --tree',
+    'cgmeter ls --all --interval 500ms',
+    'cgmeter ls --docker-socket /run/user/1000/docker.sock --podman-socket none',
+    'cgmeter ls --json | jq ".[] | {name: .sample.identity.name, limits}"',
+  ],
   async run(args) {
-    const options = collectorOptionsFrom(args);
+    const verbose = args.values.verbose === true;
+    if (args.values.json && args.values.tree) throw new UsageError('--json and --tree do not combine: --json already carries every path');
+    const metadata = new EngineMetadataCache(metadataFromArgs(args), (level, line) => {
+      if (level === 'warn' || verbose) process.stderr.write(`cgmeter ls: ${line}\n`);
+    });
+    const options = { ...collectorOptionsFrom(args), identityEnricher: metadata };
     const gapMs = parseDurationMs((args.values.interval as string | undefined) ?? '1s', '--interval');
-    const { snapshots, collector } = await snapshotsOnce(options, gapMs);
-    const shown = args.values.all ? snapshots : snapshots.filter(isContainerLike);
-    if (args.values.verbose) {
+    metadata.start();
+    let result: Awaited<ReturnType<typeof snapshotsOnce>>;
+    try {
+      await metadata.ready(METADATA_WAIT_MS);
+      // Ids met in the first reading and unknown to the engines are asked for during the gap.
+      result = await snapshotsOnce(options, gapMs);
+    } finally {
+      metadata.stop();
+    }
+    const { snapshots, collector } = result;
+    const duplicates = duplicateChildPaths(snapshots);
+    const listed = snapshots.filter((s) => !duplicates.has(s.sample.path));
+    const shown = args.values.all ? listed : listed.filter(isContainerLike);
+    if (verbose) {
       process.stderr.write(`hierarchy: ${describeHierarchy(collector.hierarchy)}\n`);
       process.stderr.write(`reader: ${collector.readerKind}${collector.readerReason ? ` (${collector.readerReason})` : ''}\n`);
+      for (const s of metadata.stats()) {
+        process.stderr.write(`${s.engine}: ${s.socketPath} ${s.reachable ? `answers, ${s.containers} containers` : 'not answering'}\n`);
+      }
       process.stderr.write(`cgroups: ${snapshots.length} tracked, ${shown.length} shown\n`);
     }
     if (args.values.json) {
-      process.stdout.write(`${toJson(shown)}\n`);
+      process.stdout.write(`${toJson(shown.map((s) => ({ ...s, limits: rowLimits(s) })))}\n`);
       return 0;
     }
-    const headers = ['CONTAINER ID', 'NAME', 'RUNTIME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'];
-    process.stdout.write(`${renderTable(headers, lsRows(shown), new Set([3, 5, 8]))}\n`);
+    if (args.values.tree) {
+      process.stdout.write(`${renderTree(snapshots, { all: args.values.all === true })}\n`);
+      return 0;
+    }
+    process.stdout.write(`${renderTable(LS_HEADERS, lsRows(shown), LS_RIGHT_ALIGNED)}\n`);
     if (shown.length === 0 && !args.values.all) process.stderr.write('no containers found; `cgmeter ls --all` lists every cgroup\n');
     return 0;
   },

@@ -153,4 +153,20 @@ export interface CgroupSample {
   readonly network?: NetworkCounters;
   /** Why network is absent, when it is: `host-netns`, `no-process`, `shared-with:<path>`. */
   readonly networkNote?: string;
+  /** Namespaces of one of its processes (slow cadence); undefined when it has no process. */
+  readonly namespaces?: ContainerNamespaces;
+}
+
+/** The namespace kinds of /proc/<pid>/ns (time: Linux ≥ 5.6). */
+export type NamespaceKind = 'cgroup' | 'ipc' | 'mnt' | 'net' | 'pid' | 'pid_for_children' | 'time' | 'user' | 'uts';
+
+export interface ContainerNamespaces {
+  /** The process read: the first one listed in the cgroup's cgroup.procs. */
+  readonly pid: number;
+  /** Inode of /proc/<pid>/ns/<kind>; a kind this kernel lacks is absent. */
+  readonly inodes: Readonly<Partial<Record<NamespaceKind, number>>>;
+  /** Kinds whose inode is the host's (pid 1's): `net` is `--network host`, `pid` is `--pid host`. */
+  readonly sharedWithHost: readonly NamespaceKind[];
+  /** Processes in the cgroup itself (cgroup.procs lines), not its children. */
+  readonly pidCount: number;
 }

@@ -19,8 +19,11 @@ const APP_ID = String(POD_APP.Id);
 const UNKNOWN_ID = 'f'.repeat(64);
 const POD_UID = '8c2e9f4a-3b1d-4c6e-9f0a-1b2c3d4e5f60';
 
-// Fast clocks so failure paths finish in well under a second.
+// Fast clocks so failure paths finish in well under a second; generous ones where the engine
+// works, so a loaded machine cannot turn a slow answer into a timeout.
 const FAST = { api: { requestTimeoutMs: 200, streamHeadersTimeoutMs: 300 }, backoffInitialMs: 50, backoffMaxMs: 200 };
+const MEDIUM = { api: { requestTimeoutMs: 1_000, streamHeadersTimeoutMs: 1_000 }, backoffInitialMs: 50, backoffMaxMs: 200 };
+const PATIENT = { api: { requestTimeoutMs: 5_000, streamHeadersTimeoutMs: 5_000 }, backoffInitialMs: 50, backoffMaxMs: 200 };
 
 const engines: FakeEngine[] = [];
 const caches: EngineMetadataCache[] = [];
@@ -39,9 +42,9 @@ async function engine(...docs: Record<string, unknown>[]): Promise<FakeEngine> {
   return e;
 }
 
-function cache(socketPath: string, explicit = true): { cache: EngineMetadataCache; logs: Array<[MetadataLogLevel, string]> } {
+function cache(socketPath: string, explicit = true, clocks = FAST): { cache: EngineMetadataCache; logs: Array<[MetadataLogLevel, string]> } {
   const logs: Array<[MetadataLogLevel, string]> = [];
-  const c = new EngineMetadataCache({ sockets: [{ engine: 'docker', socketPath, explicit }], source: FAST }, (level, line) => logs.push([level, line]));
+  const c = new EngineMetadataCache({ sockets: [{ engine: 'docker', socketPath, explicit }], source: clocks }, (level, line) => logs.push([level, line]));
   caches.push(c);
   c.start();
   return { cache: c, logs };
@@ -59,7 +62,7 @@ function timedEnrich(c: EngineMetadataCache, id: string) {
 describe('EngineMetadataCache with a working engine', () => {
   it('lists and inspects at start: name, image, image id, labels, start, restarts, limits', async () => {
     const e = await engine(LIMITED, POD_APP, POD_PAUSE);
-    const { cache: c, logs } = cache(e.socketPath);
+    const { cache: c, logs } = cache(e.socketPath, true, PATIENT);
     await c.ready(2_000);
     expect(c.enrich(dockerIdentity(LIMITED_ID), `/docker/${LIMITED_ID}`)).toEqual({
       runtime: 'docker', id: LIMITED_ID, kind: 'container',
@@ -77,7 +80,7 @@ describe('EngineMetadataCache with a working engine', () => {
 
   it('kubernetes: a bare id under a cgroupfs pod becomes docker with pod names; the pod cgroup is named from its containers', async () => {
     const e = await engine(POD_APP, POD_PAUSE);
-    const { cache: c } = cache(e.socketPath);
+    const { cache: c } = cache(e.socketPath, true, PATIENT);
     await c.ready(2_000);
     const podPath = `/kubepods/burstable/pod${POD_UID}`;
     const app = c.enrich(identifyCgroup(`${podPath}/${APP_ID}`), `${podPath}/${APP_ID}`);
@@ -89,7 +92,7 @@ describe('EngineMetadataCache with a working engine', () => {
 
   it('an unknown id is answered at once and fetched in the background; a 404 is not asked again soon', async () => {
     const e = await engine();
-    const { cache: c } = cache(e.socketPath);
+    const { cache: c } = cache(e.socketPath, true, PATIENT);
     await c.ready(2_000);
     e.add(structuredClone(LIMITED)); // created after the list, before its event
     const first = timedEnrich(c, LIMITED_ID);
@@ -105,7 +108,7 @@ describe('EngineMetadataCache with a working engine', () => {
 
   it('follows events: rename, update, create, destroy', async () => {
     const e = await engine(LIMITED);
-    const { cache: c } = cache(e.socketPath);
+    const { cache: c } = cache(e.socketPath, true, PATIENT);
     await c.ready(2_000);
     const name = () => c.enrich(dockerIdentity(LIMITED_ID), '').name;
     (e.containers.get(LIMITED_ID)!.inspect as { Name: string }).Name = '/renamed';
@@ -157,41 +160,41 @@ describe('EngineMetadataCache when the engine fails', () => {
 
   it('an engine that hangs mid-run keeps its cached names, times out requests, and recovers', async () => {
     const e = await engine(LIMITED);
-    const { cache: c, logs } = cache(e.socketPath);
+    const { cache: c, logs } = cache(e.socketPath, true, MEDIUM);
     await c.ready(2_000);
     e.hang = true;
     e.add(structuredClone(POD_APP));
     c.enrich(dockerIdentity(APP_ID), ''); // its inspect will hang
-    await waitFor(() => c.stats()[0]!.errors.timeout, { timeoutMs: 2_000, what: 'a timeout' });
+    await waitFor(() => c.stats()[0]!.errors.timeout, { timeoutMs: 5_000, what: 'a timeout' });
     expect(c.stats()[0]!.reachable).toBe(false);
     const cached = timedEnrich(c, LIMITED_ID);
     expect(cached.out.name).toBe('lim2');
     expect(cached.ms).toBeLessThan(5);
     expect(logs.map(([l, m]) => [l, m.replace(/ at \S+/, ' at S')])).toEqual([
-      ['warn', 'docker at S does not answer (nothing within 200 ms); keeping 1 cached names; retrying with backoff'],
+      ['warn', 'docker at S does not answer (nothing within 1000 ms); keeping 1 cached names; retrying with backoff'],
     ]);
     e.hang = false;
-    await waitFor(() => c.enrich(dockerIdentity(APP_ID), '').pod === 'web-0', { timeoutMs: 3_000, what: 'recovery' });
+    await waitFor(() => c.enrich(dockerIdentity(APP_ID), '').pod === 'web-0', { timeoutMs: 5_000, what: 'recovery' });
     expect(logs.at(-1)![1]).toMatch(/answers again/);
   });
 
   it('an engine that dies (refused) and comes back on the same socket', async () => {
     const e = await engine(LIMITED);
-    const { cache: c, logs } = cache(e.socketPath);
+    const { cache: c, logs } = cache(e.socketPath, true, MEDIUM);
     await c.ready(2_000);
     await e.stop();
     await deadSocket(e.socketPath);
-    await waitFor(() => c.stats()[0]!.errors.refused, { timeoutMs: 2_000, what: 'refused' });
+    await waitFor(() => c.stats()[0]!.errors.refused, { timeoutMs: 5_000, what: 'refused' });
     expect(c.enrich(dockerIdentity(LIMITED_ID), '').name).toBe('lim2');
     expect(logs.filter(([, m]) => /refuses connections/.test(m))).toHaveLength(1);
     const { rmSync } = await import('node:fs');
     rmSync(e.socketPath);
     e.add(structuredClone(POD_APP));
     await e.start();
-    await waitFor(() => c.enrich(dockerIdentity(APP_ID), '').name !== APP_ID.slice(0, 12), { timeoutMs: 3_000, what: 'names after the restart' });
+    await waitFor(() => c.enrich(dockerIdentity(APP_ID), '').name !== APP_ID.slice(0, 12), { timeoutMs: 5_000, what: 'names after the restart' });
     expect(c.stats()[0]!.streamConnects).toBe(2);
     e.emit({ Type: 'container', Action: 'destroy', Actor: { ID: APP_ID } });
-    await waitFor(() => c.sources[0]!.get(APP_ID) === undefined, { timeoutMs: 2_000, what: 'events after the restart' });
+    await waitFor(() => c.sources[0]!.get(APP_ID) === undefined, { timeoutMs: 5_000, what: 'events after the restart' });
   });
 
   it('stop() ends every timer and connection (the process can exit)', async () => {
