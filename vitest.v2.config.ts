@@ -13,6 +13,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
     // One line per test, so CI's log shows each v2 test's own pass/fail.
-    reporters: ['verbose'],
+    reporters: ['verbose', './test/summary-reporter.ts'],
   },
 });

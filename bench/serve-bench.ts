@@ -1,0 +1,104 @@
+// `cgmeter serve` as it runs on a node: 1,000 real cgroups sampled every second for 60 s, with
+// a scrape every 5 s. Prints the whole process's CPU % of one core and RSS, next to a floor: an
+// idle Node process with one 1 s timer, measured in the same run.
+// usage: node --import tsx bench/serve-bench.ts [--cgroups N] [--seconds S]   (root)
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchCgroups } from './bench-cgroups.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CGROUPS = arg('--cgroups', 1000);
+const SECONDS = arg('--seconds', 60);
+const WARMUP_SECONDS = 10;
+const CLK_TCK = 100;
+const bin = fileURLToPath(new URL('../bin/cgmeter.js', import.meta.url));
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssBytes(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+  return Number(kb) * 1024;
+}
+
+
+interface Measured { cpuPercent: number; rssMiB: number; scrapeMs?: number; scrapeKiB?: number }
+
+async function measure(child: ChildProcess, scrapeUrl?: string): Promise<Measured> {
+  const pid = child.pid!;
+  await sleep(WARMUP_SECONDS * 1000);
+  const ticks0 = cpuTicks(pid);
+  const t0 = performance.now();
+  const scrapes: Array<{ ms: number; bytes: number }> = [];
+  let maxRss = 0;
+  while (performance.now() - t0 < SECONDS * 1000) {
+    await sleep(5000);
+    maxRss = Math.max(maxRss, rssBytes(pid));
+    if (scrapeUrl) {
+      const s = performance.now();
+      const body = await (await fetch(scrapeUrl)).arrayBuffer();
+      scrapes.push({ ms: performance.now() - s, bytes: body.byteLength });
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuPercent = ((cpuTicks(pid) - ticks0) / CLK_TCK / seconds) * 100;
+  const result: Measured = { cpuPercent, rssMiB: maxRss / 1048576 };
+  if (scrapes.length > 0) {
+    result.scrapeMs = scrapes.reduce((a, s) => a + s.ms, 0) / scrapes.length;
+    result.scrapeKiB = scrapes[scrapes.length - 1]!.bytes / 1024;
+  }
+  return result;
+}
+
+async function waitForPort(child: ChildProcess): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = /listening on (http:\/\/[^\s/]+)/.exec(text);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${text}`)));
+  });
+}
+
+const unavailable = BenchCgroups.unavailable();
+if (unavailable) {
+  console.log(`serve bench skipped: ${unavailable}`);
+  process.exit(0);
+}
+const cgroups = new BenchCgroups();
+const children: ChildProcess[] = [];
+const cleanup = () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  cgroups.removeSync();
+};
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+try {
+  cgroups.create(CGROUPS);
+  const floor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  children.push(floor);
+  const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(serve);
+  const base = await waitForPort(serve);
+  console.log(`${CGROUPS} cgroups (+ the host's own), sampled every 1 s, measured over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, /metrics scraped every 5 s`);
+  const [floorResult, serveResult] = await Promise.all([measure(floor), measure(serve, `${base}/metrics`)]);
+  const health = await (await fetch(`${base}/api/v1/containers?all=1`)).json() as unknown[];
+  console.log('process                      CPU % of one core   max RSS MiB   scrape ms   scrape KiB');
+  console.log(`idle node (floor)            ${floorResult.cpuPercent.toFixed(2).padStart(17)}   ${floorResult.rssMiB.toFixed(1).padStart(11)}`);
+  console.log(`cgmeter serve                ${serveResult.cpuPercent.toFixed(2).padStart(17)}   ${serveResult.rssMiB.toFixed(1).padStart(11)}   ${serveResult.scrapeMs!.toFixed(1).padStart(9)}   ${serveResult.scrapeKiB!.toFixed(0).padStart(10)}`);
+  console.log(`goal: serve ≤ 5 % of one core and ≤ 200 MiB RSS; cgroups served by the JSON API: ${health.length}`);
+} finally {
+  cleanup();
+}

@@ -1,0 +1,32 @@
+// Prints one plain closing line after vitest's own report — `host: N passed, N failed, N skipped`
+// (or `v2:` inside the VM) — so that a CI log reader that knows no vitest still sees the result.
+
+import type { Reporter } from 'vitest/reporters';
+import type { RunnerTestFile, RunnerTask } from 'vitest';
+
+function count(tasks: readonly RunnerTask[], totals: { passed: number; failed: number; skipped: number }): void {
+  for (const task of tasks) {
+    if (task.type === 'suite') {
+      count(task.tasks, totals);
+      if (task.result?.state === 'fail' && task.tasks.length === 0) totals.failed++; // a suite that failed to load
+      continue;
+    }
+    const state = task.result?.state;
+    if (state === 'pass') totals.passed++;
+    else if (state === 'fail') totals.failed++;
+    else totals.skipped++;
+  }
+}
+
+export default class SummaryReporter implements Reporter {
+  onFinished(files: RunnerTestFile[] = [], errors: unknown[] = []): void {
+    const totals = { passed: 0, failed: 0, skipped: 0 };
+    for (const file of files) {
+      if (file.result?.state === 'fail' && file.tasks.length === 0) totals.failed++;
+      count(file.tasks, totals);
+    }
+    totals.failed += errors.length;
+    const where = process.env.V2VM === '1' ? 'v2' : 'host';
+    process.stdout.write(`\n${where}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  }
+}
