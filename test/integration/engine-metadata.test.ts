@@ -16,6 +16,7 @@ import { EngineMetadataCache, type MetadataLogLevel } from '../../collector/meta
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));
+// The v2 VM starts no engines (as in docker-ls.test.ts).
 const skip = requireRootOrSkip({ binaries: ['dockerd', 'docker'] }, 'engine metadata tests') || detectHostCgroups().mode === 'v2' && process.env.V2VM === '1';
 
 interface LsRow {

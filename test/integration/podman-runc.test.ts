@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));
+// The v2 VM starts no engines (as in docker-ls.test.ts); the namespace tests run there.
 const skip = requireRootOrSkip({ binaries: ['podman', 'conmon', 'runc'] }, 'podman and runc tests') || detectHostCgroups().mode === 'v2' && process.env.V2VM === '1';
 
 interface LsRow {
