@@ -141,10 +141,24 @@ export class DiskSpool implements Spool {
       if (this.segments.length === 1) tail = this.roll();
       this.dropHead();
     }
-    writeSync(this.tailFd, record); // whole buffer or an exception: no partial record without a crash
+    this.writeWhole(tail, record);
     tail.size += record.length;
     tail.points += lines.length;
     this.scheduleSync();
+  }
+
+  /**
+   * write(2) may write part of a buffer (a full disk) before it fails: the part is cut off again,
+   * so the segment never holds half a record that a later, whole one would follow.
+   */
+  private writeWhole(tail: Segment, record: Buffer): void {
+    let written = 0;
+    try {
+      while (written < record.length) written += writeSync(this.tailFd, record, written, record.length - written);
+    } catch (err) {
+      if (written > 0) ftruncateSync(this.tailFd, tail.size);
+      throw err;
+    }
   }
 
   private roll(): Segment {

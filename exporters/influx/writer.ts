@@ -242,8 +242,9 @@ export class InfluxWriter implements MetricsSource {
       this.send(this.pending.splice(0, this.options.batchSize), false);
       await this.settled(deadline);
     }
-    // A memory spool dies with the process: try to hand it over too while the sink answers.
-    while (this.spool.kind === 'memory' && !this.spool.isEmpty() && !this.inflight && this.lastSendOk && Date.now() < deadline) {
+    // Replay what the spool holds while the sink answers and time remains: a memory spool dies with
+    // the process, and a disk spool may wait long for a restart (a node being drained).
+    while (!this.spool.isEmpty() && !this.inflight && this.lastSendOk && Date.now() < deadline) {
       this.pump();
       await this.settled(deadline);
     }

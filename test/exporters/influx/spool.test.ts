@@ -103,7 +103,7 @@ describe.each(kinds)('%s spool', (_kind, make) => {
 });
 
 describe('disk spool across restarts', () => {
-  const open = (dir: string, onDrop = () => {}, warn: (m: string) => void = () => {}, maxBytes = 1 << 20) =>
+  const open = (dir: string, onDrop: (points: number, reason: SpoolDropReason) => void = () => {}, warn: (m: string) => void = () => {}, maxBytes = 1 << 20) =>
     new DiskSpool({ dir, maxBytes, segmentMaxBytes: 300 }, onDrop, warn);
 
   it('replays after a restart exactly what was not acknowledged, nothing twice', () => {
@@ -131,7 +131,7 @@ describe('disk spool across restarts', () => {
     appendFileSync(tail, torn.subarray(0, torn.length - 5)); // the write the crash interrupted
     const d = drops();
     const warnings: string[] = [];
-    const b = open(dir, d.listener, (m) => warnings.push(m));
+    const b = open(dir, d.listener, (m) => { warnings.push(m); });
     expect(warnings).toEqual([expect.stringMatching(/ends in \d+ bytes that are not a whole record .* cut off, 3 points lost/)]);
     expect(d.seen).toEqual([[3, 'corrupt']]);
     b.append(record(2));
@@ -159,7 +159,7 @@ describe('disk spool across restarts', () => {
         prefix.push(...r);
       }
       expect(got).toEqual(prefix);
-    }), { numRuns: 60 });
+    }), { numRuns: 30 });
   });
 
   it('takes over the lock of a dead process and refuses one held by a live process', () => {
