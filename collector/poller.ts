@@ -3,7 +3,7 @@
 // runs on its own, slower cadence; sampling only preads what discovery registered.
 
 import { closeSync, existsSync, openSync, constants as fsConstants, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
-import { join, basename } from 'node:path';
+import { join, basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { chooseReader, type BatchReader, type ReaderPreference } from '../native/index.js';
 import { detectHierarchy, cgroupDir, type Hierarchy } from './hierarchy/hierarchy.js';
@@ -13,8 +13,9 @@ import { SlotView, assembleV1, assembleV2, type CounterPart } from './counters/a
 import { FdBudget } from './fd-budget.js';
 import { parseNetDev } from './namespaces/netdev.js';
 import { firstPid, hostNetnsInode, namespaceInode } from './namespaces/netns.js';
+import { cgroupNamespaces, firstPidBelow, hostNamespaceInodes, type NamespaceInodes } from './namespaces/process-namespaces.js';
 import { identifyCgroup } from './runtimes/registry.js';
-import type { CgroupSample, NetworkCounters } from './model/sample.js';
+import type { CgroupSample, ContainerNamespaces, NetworkCounters } from './model/sample.js';
 import type { ContainerIdentity } from './model/identity.js';
 import { monotonicMs } from './model/clock.js';
 
@@ -70,6 +71,7 @@ interface Entry {
   readonly procsFile?: string;
   cpusetCpus?: string;
   netPid?: number;
+  namespaces?: ContainerNamespaces;
   netnsInode?: number;
   gone: boolean;
 }
@@ -101,6 +103,7 @@ export class Collector {
   private readonly budget: FdBudget;
   private readonly deviceNames = new Map<number, string | undefined>();
   private readonly hostNetns?: number;
+  private readonly hostNamespaces: NamespaceInodes;
   private readonly netFds = new Map<number, { fd: number; pid: number }>();
   private batchDirty = true;
   private fds = new Int32Array(0);
@@ -123,6 +126,7 @@ export class Collector {
     this.view = new SlotView(all);
     this.budget = new FdBudget(options.fdBudget);
     if (options.groups.has('network')) this.hostNetns = hostNetnsInode(this.hierarchy.procRoot);
+    this.hostNamespaces = hostNamespaceInodes(this.hierarchy.procRoot);
   }
 
   /** Cgroup paths currently tracked. */
@@ -216,6 +220,7 @@ export class Collector {
         identity: this.options.identityEnricher ? this.options.identityEnricher.enrich(entry.identity, entry.path) : entry.identity,
         ...counters,
         cpusetCpus: entry.cpusetCpus,
+        namespaces: entry.namespaces,
         network,
         networkNote,
       });
@@ -354,8 +359,11 @@ export class Collector {
         entry.cpusetCpus = undefined;
       }
     }
+    entry.namespaces = entry.procsFile ? cgroupNamespaces(entry.procsFile, h.procRoot, this.hostNamespaces) : undefined;
     if (this.options.groups.has('network') && entry.procsFile) {
-      entry.netPid = firstPid(entry.procsFile);
+      // A pod cgroup holds no process itself; its containers share the pod's net namespace, so one
+      // of theirs stands for it, and the pod (a parent, sampled before them) owns the network.
+      entry.netPid = firstPid(entry.procsFile) ?? (entry.identity.kind === 'pod' ? firstPidBelow(dirname(entry.procsFile)) : undefined);
       entry.netnsInode = entry.netPid === undefined ? undefined : namespaceInode(h.procRoot, entry.netPid);
     }
   }

@@ -48,7 +48,7 @@ describe.skipIf(skip)('cgmeter ls with a real dockerd', () => {
   it('prints them in the table, short ids first', async () => {
     const { stdout } = await run(process.execPath, [bin, 'ls', '--interval', '300ms']);
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^CONTAINER ID\s+NAME\s+RUNTIME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
+    expect(lines[0]).toMatch(/^CONTAINER ID\s+NAME\s+IMAGE\s+RUNTIME\s+CPU %\s+CPUS\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
     const row = lines.find((l) => l.startsWith(limited.slice(0, 12)))!;
     expect(row).toMatch(/docker/);
     expect(row).toMatch(/ \/ 64\.0MiB /);
