@@ -9,9 +9,10 @@ import { inspectCommand } from './commands/inspect.js';
 import { serveCommand } from './commands/serve.js';
 import { topCommand } from './commands/top.js';
 import { billCommand } from './commands/bill.js';
+import { limitCommand, freezeCommand, thawCommand } from './commands/limit.js';
 import { HierarchyError } from '../collector/hierarchy/hierarchy.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, lsCommand, inspectCommand, topCommand, billCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, lsCommand, inspectCommand, topCommand, limitCommand, freezeCommand, thawCommand, billCommand];
 
 export const VERSION = '0.1.0';
 
