@@ -3,6 +3,8 @@
 
 import type { Command, ParsedArgs } from '../command.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
+import { METADATA_FLAGS, metadataFromArgs } from '../metadata-flags.js';
+import { EngineMetadataCache } from '../../collector/metadata/index.js';
 import { parseDurationMs, toJson, UsageError } from '../units.js';
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { initialState, type ListView, type UiState } from '../../dashboard/model/ui-state.js';
@@ -46,7 +48,13 @@ function stateFrom(args: ParsedArgs, intervalMs: number, replay: boolean): UiSta
   });
 }
 
-function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): DashboardSource {
+/**
+ * How long the first frame waits for the engines to list their containers, so that names and
+ * images are there from the start (an unreachable socket settles at once).
+ */
+const METADATA_WAIT_MS = { live: 1000, once: 2000 };
+
+async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): Promise<DashboardSource> {
   const v = args.values;
   const remote = v.remote as string | undefined;
   if (remote !== undefined && v.replay) throw new UsageError('--remote and --replay cannot be combined: replay reads this node\'s ledger');
@@ -71,7 +79,14 @@ function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): Dashbo
     return new ReplaySource(topWiring.openHistory(args), fromMs, intervalMs);
   }
   const actions = topWiring.limitActions?.(args) ?? unavailableLimitActions('the limits library (collector/limits) is not in this build yet');
-  return new LocalSource({ collector: collectorOptionsFrom(args), intervalMs, actions, firstRatesEarly: !once });
+  const collector = collectorOptionsFrom(args);
+  // Engine warnings would scribble over the screen; the names simply stay ids when an engine is away.
+  const metadata = new EngineMetadataCache(metadataFromArgs(args));
+  metadata.start();
+  await metadata.ready(once ? METADATA_WAIT_MS.once : METADATA_WAIT_MS.live);
+  return new LocalSource({
+    collector: { ...collector, identityEnricher: metadata }, intervalMs, actions, firstRatesEarly: !once, companions: [metadata],
+  });
 }
 
 /** The first frame worth printing: the local collector's second (the first has no rates). */
@@ -111,6 +126,7 @@ export const topCommand: Command = {
     json: { type: 'boolean', description: 'with --once: print the frame\'s Snapshots as JSON (unlimited values are "max")' },
     'no-color': { type: 'boolean', description: 'no colours (also when NO_COLOR is set)' },
     ...COLLECTOR_FLAGS,
+    ...METADATA_FLAGS,
   },
   examples: ['cgmeter top', 'cgmeter top --sort mem --filter web', 'cgmeter top --once --json | jq ".containers[].sample.identity.name"', 'cgmeter top --remote http://node1:9917'],
   async run(args) {
@@ -120,7 +136,7 @@ export const topCommand: Command = {
     const once = v.once === true || !process.stdout.isTTY;
     if (v.json && !once) throw new UsageError('--json needs --once (the live dashboard is not JSON)');
     const state = stateFrom(args, intervalMs, v.replay === true);
-    const source = sourceFrom(args, intervalMs, once);
+    const source = await sourceFrom(args, intervalMs, once);
     if (once) {
       try {
         const frame = await firstFrame(source);

@@ -15,6 +15,8 @@ export interface LocalSourceOptions {
   readonly actions: LimitActions;
   /** Take a second reading soon after the first so rates show at once (off for --once, which wants a full interval). */
   readonly firstRatesEarly?: boolean;
+  /** What else runs for this source (the engine metadata cache behind the collector's enricher), stopped with it. */
+  readonly companions?: readonly { stop(): void }[];
 }
 
 const DEFAULT_DISCOVERY_INTERVAL_MS = 10_000;
@@ -31,9 +33,11 @@ export class LocalSource implements DashboardSource {
   private paused = false;
   private earlyTick?: NodeJS.Timeout;
   private readonly firstRatesEarly: boolean;
+  private readonly companions: readonly { stop(): void }[];
 
   constructor(options: LocalSourceOptions) {
     this.firstRatesEarly = options.firstRatesEarly ?? true;
+    this.companions = options.companions ?? [];
     this.actions = options.actions;
     this.service = new CollectorService(
       { collector: options.collector, intervalMs: options.intervalMs, discoveryIntervalMs: options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS },
@@ -60,6 +64,7 @@ export class LocalSource implements DashboardSource {
   stop(): void {
     clearTimeout(this.earlyTick);
     this.service.stop();
+    for (const c of this.companions) c.stop();
   }
 
   setIntervalMs(ms: number): void {

@@ -10,6 +10,11 @@ const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const LIMIT_GLYPH = '╌';
 /** A limit more than this many times the data's peak would flatten the data: leave it off the scale. */
 const LIMIT_SCALE_FACTOR = 10;
+/**
+ * Without a limit the scale's top is the peak plus this much, so that a steady value reads as a
+ * line below the top rather than a solid block that looks like "at the limit".
+ */
+const HEADROOM = 1.25;
 
 export interface ChartSpec {
   /** Oldest first; NaN where unknown. */
@@ -26,21 +31,28 @@ export interface ChartSpec {
 
 export interface Chart {
   readonly lines: Line[];
-  /** The value at the top of the scale, for the title. */
+  /** The value at the top of the scale. */
   readonly yMax: number;
+  /** The highest value drawn (0 when none), for the title. */
+  readonly peak: number;
   /** Whether the limit line is drawn (false when off the scale or absent). */
   readonly limitShown: boolean;
 }
 
-export function chartScale(values: readonly number[], limit: number | undefined, yMax: number | undefined): { yMax: number; limitShown: boolean } {
+export function peakOf(values: readonly number[]): number {
   let peak = 0;
   for (const v of values) if (Number.isFinite(v) && v > peak) peak = v;
+  return peak;
+}
+
+export function chartScale(values: readonly number[], limit: number | undefined, yMax: number | undefined): { yMax: number; limitShown: boolean } {
+  const peak = peakOf(values);
   const finiteLimit = limit !== undefined && Number.isFinite(limit) && limit > 0 ? limit : undefined;
   if (yMax !== undefined) return { yMax, limitShown: finiteLimit !== undefined && finiteLimit <= yMax };
   if (finiteLimit !== undefined && (peak === 0 || finiteLimit <= peak * LIMIT_SCALE_FACTOR)) {
     return { yMax: Math.max(peak, finiteLimit), limitShown: true };
   }
-  return { yMax: peak > 0 ? peak : 1, limitShown: false };
+  return { yMax: peak > 0 ? peak * HEADROOM : 1, limitShown: false };
 }
 
 export function renderChart(spec: ChartSpec): Chart {
@@ -89,7 +101,7 @@ export function renderChart(spec: ChartSpec): Chart {
     flush();
     lines.push(spans);
   }
-  return { lines, yMax, limitShown };
+  return { lines, yMax, limitShown, peak: peakOf(visible) };
 }
 
 /** A horizontal bar `width` wide for value/max, with a light fill for the rest (legible without colour). */

@@ -75,6 +75,7 @@ export function renderFooter(model: ViewModel, state: UiState, width: number): L
   }
   if (model.source.error !== undefined) return fitLine([span(model.source.error, 'crit')], width);
   const keys = keysFor(state, model.source.kind === 'replay').map(([key, label]): Line => [span(key, 'accent'), span(` ${label}`)]);
-  const filter: Line[] = state.filter === '' ? [] : [[span('filter: ', 'dim'), span(state.filter, 'input')]];
+  // The filter narrows lists; in the detail view it would only take room from the keys.
+  const filter: Line[] = state.filter === '' || state.view === 'detail' ? [] : [[span('filter: ', 'dim'), span(state.filter, 'input')]];
   return fitLine(joinFitting([...filter, ...keys], width), width);
 }

@@ -13,7 +13,7 @@ export interface Panel {
   readonly limit?: number;
   readonly yMax?: number;
   readonly style?: Style;
-  /** How the top of the scale is written (`0.55`, `256M`). */
+  /** How the peak in the title is written (`0.55`, `256M`). */
   readonly formatScale: (value: number) => string;
 }
 
@@ -41,7 +41,8 @@ export function downsamplePeak(values: readonly number[], width: number): number
 function renderPanel(panel: Panel, width: number, height: number): Line[] {
   const values = downsamplePeak(panel.values, width);
   const chart = renderChart({ values, width, height: Math.max(1, height - 1), limit: panel.limit, yMax: panel.yMax, style: panel.style });
-  const title = joinFitting([panel.title, [span(`↑${panel.formatScale(chart.yMax)}`, 'dim')]], width, ' ');
+  // ↑ is the highest value in the window the chart spans.
+  const title = joinFitting([panel.title, [span(`↑${panel.formatScale(chart.peak)}`, 'dim')]], width, ' ');
   return [fitLine(title, width), ...chart.lines.map((l) => fitLine(l, width))];
 }
 

@@ -23,10 +23,11 @@ describe('renderChart', () => {
     expect(styles).toEqual([['▆', undefined], ['█', 'warn'], ['██', 'crit']]);
   });
   it('leaves a limit far above the data off the scale, and unknown values blank', () => {
-    expect(chartScale([1, 2], 1000, undefined)).toEqual({ yMax: 2, limitShown: false });
+    expect(chartScale([1, 2], 1000, undefined)).toEqual({ yMax: 2.5, limitShown: false }); // headroom above the peak
     expect(chartScale([0, 0], 8, undefined)).toEqual({ yMax: 8, limitShown: true });
     expect(chartScale([], Infinity, undefined)).toEqual({ yMax: 1, limitShown: false });
-    expect(text(renderChart({ values: [Number.NaN, 1], width: 2, height: 1 }).lines)).toEqual([' █']);
+    expect(text(renderChart({ values: [Number.NaN, 1], width: 2, height: 1 }).lines)).toEqual([' ▆']); // 1 of 1.25
+    expect(renderChart({ values: [Number.NaN, 1, 3], width: 2, height: 1 }).peak).toBe(3);
   });
 });
 

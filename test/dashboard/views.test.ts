@@ -28,7 +28,7 @@ describe('detail view', () => {
     expect(text[3]).toMatch(/^Limits: cpu 0\.50 cores \(50000\/100000µs\) weight 100 memory 256M high 192M low 16M swap max pids 100/);
     expect(text[4]).toMatch(/^Now: cpu 0\.32 64% throttled 61% mem 133M 52% wset 120M pids 9 PSI some10 cpu 17\.6 mem 0\.0 io 0\.1/);
     expect(text[5]).toMatch(/^Namespaces: net ns: no-process Labels: none/);
-    expect(text[6]).toMatch(/^CPU cores 0\.32 limit 0\.50 ↑0\.50 +Memory 133M limit 256M ↑256M/);
+    expect(text[6]).toMatch(/^CPU cores 0\.32 limit 0\.50 ↑0\.32 +Memory 133M limit 256M ↑133M/);
     // The CPU chart's top row holds the limit line (0.5 is the top of the scale).
     expect(text[7]).toMatch(/^╌+/);
     expect(text.some((l) => /^Disk read\/s 0B/.test(l))).toBe(true);

@@ -1,0 +1,139 @@
+// Test support: a program in a real terminal — a detached tmux session on a private server
+// (`-L`), keys sent with send-keys, the screen read with capture-pane, and a teardown that
+// kills the server and every process the pane started, by pid.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/kernel.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `cgmeter top` from the sources (cli/main.ts runs the compiled one; this needs no build). */
+export function topCommandLine(flags: readonly string[]): string {
+  return ['node', '--import', 'tsx', 'test/dashboard/top-entry.ts', ...flags].map(shellQuote).join(' ');
+}
+
+export function shellQuote(s: string): string {
+  return /^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) children.push(Number(task));
+  } catch {
+    return [];
+  }
+  children = children.flatMap((c) => [c, ...descendants(c)]);
+  return children;
+}
+
+export class TmuxSession {
+  readonly server = `cgmeter-top-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly name = 'top';
+  private pids = new Set<number>();
+  private readonly socketPath: string;
+
+  /** Starts `shellCommand` (run by sh in the repository root) in a width×height terminal. */
+  constructor(shellCommand: string, width: number, height: number, env: Record<string, string> = {}) {
+    const exports = Object.entries({ LANG: 'C.UTF-8', ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height),
+      `cd ${shellQuote(REPO_ROOT)} && exec env ${exports} sh -c ${shellQuote(shellCommand)}`);
+    // The pane must outlive the program, so that what it left on screen (and the terminal modes) can be read.
+    this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+    this.socketPath = this.display('#{socket_path}');
+    this.pids.add(this.panePid());
+  }
+
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.server, ...args], { encoding: 'utf8' });
+  }
+
+  display(format: string): string {
+    return this.tmux('display-message', '-p', '-t', this.name, format).trim();
+  }
+
+  panePid(): number {
+    return Number(this.display('#{pane_pid}'));
+  }
+
+  /** The pane's processes now (the shell and everything below it), remembered for teardown. */
+  processes(): number[] {
+    const pane = this.panePid();
+    const all = [pane, ...descendants(pane)];
+    for (const p of all) this.pids.add(p);
+    return all;
+  }
+
+  capture(escapes = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
+  }
+
+  /** The screen's rows (capture-pane ends every row, the last included, with a newline). */
+  lines(): string[] {
+    return this.capture().replace(/\n$/, '').split('\n');
+  }
+
+  /** Named keys (Enter, Escape, Down, C-c) as tmux knows them. */
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  /**
+   * Esc on its own: a terminal program cannot tell ESC followed at once by a key from Alt+key, so
+   * the next key must come later.
+   */
+  async escape(times = 1): Promise<void> {
+    for (let i = 0; i < times; i++) {
+      this.keys('Escape');
+      await sleep(200);
+    }
+  }
+
+  /** Text typed literally. */
+  type(text: string): void {
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
+  }
+
+  /** Polls the screen until `predicate` holds; the timeout error shows the last screen. */
+  async waitForScreen(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 15_000): Promise<string[]> {
+    let last: string[] = [];
+    try {
+      return await waitFor(() => {
+        last = this.lines();
+        return predicate(last) ? last : undefined;
+      }, { timeoutMs, intervalMs: 100, what });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- screen ---\n${last.join('\n')}`);
+    }
+  }
+
+  /** Kills the tmux server and every process the pane ever had, by pid. Safe to call twice. */
+  kill(): void {
+    try {
+      this.processes();
+    } catch {
+      // the server is already gone
+    }
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited
+      }
+    }
+    // tmux leaves its socket file behind when the server is killed.
+    rmSync(this.socketPath, { force: true });
+  }
+}
