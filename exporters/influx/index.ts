@@ -8,3 +8,4 @@ export { MEASUREMENTS } from './measurements.js';
 export { InfluxWriter, type WriterOptions } from './writer.js';
 export type { InfluxLog } from './log-throttle.js';
 export { SinkError, type LineSink, type SinkErrorKind } from './sink.js';
+export { startInfluxForServe } from './serve-integration.js';

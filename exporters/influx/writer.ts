@@ -227,8 +227,9 @@ export class InfluxWriter implements MetricsSource {
 
   /**
    * SIGTERM: hands what is in memory to the sink within closeTimeoutMs, or to the spool when the
-   * sink fails or is too slow. A batch still in flight at the deadline is spooled too; if the
-   * server accepts it after all, it is written twice (the same points: InfluxDB overwrites).
+   * sink fails or is too slow, then replays the spool while the sink answers and time remains.
+   * A batch still in flight at the deadline is spooled too; if the server accepts it after all,
+   * it is written twice (the same points: InfluxDB overwrites).
    */
   async close(): Promise<void> {
     if (this.closing) return;
@@ -246,6 +247,7 @@ export class InfluxWriter implements MetricsSource {
     // the process, and a disk spool may wait long for a restart (a node being drained).
     while (!this.spool.isEmpty() && !this.inflight && this.lastSendOk && Date.now() < deadline) {
       this.pump();
+      if (!this.inflight) break; // the spool could not be read: nothing to wait for
       await this.settled(deadline);
     }
     const late = this.inflight;

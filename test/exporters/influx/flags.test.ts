@@ -1,5 +1,5 @@
 // Flags and environment → InfluxOptions, and the messages a user gets for a wrong setting; the
-// self-metrics as Prometheus sees them; the backoff schedule.
+// self-metrics as Prometheus sees them; the backoff schedule; serve's hook.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { INFLUX_FLAGS, influxFromArgs, parseSizeBytes } from '../../../exporters
 import { newInfluxMetrics, registerInfluxMetrics } from '../../../exporters/influx/metrics.js';
 import { retryDelayMs } from '../../../exporters/influx/backoff.js';
 import { parseRetryAfterMs } from '../../../exporters/influx/sink.js';
+import { startInfluxForServe } from '../../../exporters/influx/serve-integration.js';
 
 const command: Command = { name: 'serve', summary: '', usage: '', flags: INFLUX_FLAGS, run: async () => 0 };
 const parse = (...argv: string[]) => influxFromArgs(parseCommandArgs(command, argv));
@@ -123,5 +124,19 @@ describe('backoff', () => {
     expect(parseRetryAfterMs('7')).toBe(7000);
     expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
     expect(parseRetryAfterMs('soon')).toBeUndefined();
+  });
+});
+
+describe('startInfluxForServe', () => {
+  it('is a no-op without options, and otherwise writes, registers its metrics and logs with serve\'s prefix', async () => {
+    const registry = new Registry();
+    const lines: string[] = [];
+    const source = { onSnapshots: () => {} };
+    expect(startInfluxForServe(source, undefined, registry, (l) => lines.push(l))).toBeUndefined();
+    const options = influxFromArgs(parseCommandArgs(command, ['--influx-url', 'http://127.0.0.1:9', '--influx-db', 'x', '--influx-flush-interval', '1h']));
+    const exporter = startInfluxForServe(source, { ...options!, closeTimeoutMs: 100 }, registry, (l) => lines.push(l))!;
+    expect(lines[0]).toMatch(/^cgmeter serve: influx: writing to InfluxDB v1 API at http:\/\/127\.0\.0\.1:9 \(db x\)/);
+    expect(await registry.metrics()).toContain('cgmeter_influx_points_written_total 0');
+    await exporter.close();
   });
 });
