@@ -2,13 +2,15 @@
 // flags once, builds the source (local collector, --remote, --replay) and runs the dashboard.
 
 import type { Command, ParsedArgs } from '../command.js';
+import type { Collector } from '../../collector/poller.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
 import { METADATA_FLAGS, metadataFromArgs } from '../metadata-flags.js';
 import { EngineMetadataCache } from '../../collector/metadata/index.js';
 import { parseDurationMs, toJson, UsageError } from '../units.js';
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { initialState, type ListView, type UiState } from '../../dashboard/model/ui-state.js';
-import { unavailableLimitActions, type LimitActions } from '../../dashboard/actions/limit-actions.js';
+import { KernelLimitActions } from '../../dashboard/actions/kernel-limit-actions.js';
+import { DEFAULT_AUDIT_LOG } from '../../collector/limits/index.js';
 import { LocalSource } from '../../dashboard/sources/local-source.js';
 import { RemoteSource } from '../../dashboard/sources/remote-source.js';
 import { ReplaySource } from '../../dashboard/sources/replay-source.js';
@@ -18,11 +20,12 @@ import { parseTimeSpec, TimeSpecError } from '../../dashboard/sources/time-parse
 import { onceJson, onceText } from '../../dashboard/once.js';
 import { colourWanted } from '../../dashboard/text/terminal.js';
 
-/** Hooks for what other parts of cgmeter provide; top.ts stays buildable while they land. */
+/** What other parts of cgmeter will provide; top.ts stays buildable until they do. */
 export interface TopWiring {
-  /** The limits library's actions for the local source. */
-  limitActions?: (args: ParsedArgs) => LimitActions;
-  /** The ledger's recorded Samples for --replay. */
+  /**
+   * Recorded Samples for --replay. The ledger (collector/ledger) keeps hourly usage, not Samples,
+   * so nothing provides this yet.
+   */
   openHistory?: (args: ParsedArgs) => SnapshotHistorySource;
 }
 
@@ -67,7 +70,7 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
     }
   }
   if (v.replay) {
-    if (topWiring.openHistory === undefined) throw new UsageError('--replay needs the ledger (collector/ledger), which this build does not include yet');
+    if (topWiring.openHistory === undefined) throw new UsageError('--replay needs recorded Samples; the ledger of this build keeps hourly usage only, so there is nothing to replay yet');
     const from = (v.from as string | undefined) ?? '-10m';
     let fromMs: number;
     try {
@@ -78,7 +81,8 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
     }
     return new ReplaySource(topWiring.openHistory(args), fromMs, intervalMs);
   }
-  const actions = topWiring.limitActions?.(args) ?? unavailableLimitActions('the limits library (collector/limits) is not in this build yet');
+  const auditLogPath = (v['audit-log'] as string | undefined) ?? DEFAULT_AUDIT_LOG;
+  const actions = (running: Collector) => new KernelLimitActions({ collector: running, auditLogPath });
   const collector = collectorOptionsFrom(args);
   // Engine warnings would scribble over the screen; the names simply stay ids when an engine is away.
   const metadata = new EngineMetadataCache(metadataFromArgs(args));
@@ -125,6 +129,10 @@ export const topCommand: Command = {
     once: { type: 'boolean', description: 'print one frame as a table and exit (for scripts; also what happens without a terminal)' },
     json: { type: 'boolean', description: 'with --once: print the frame\'s Snapshots as JSON (unlimited values are "max")' },
     'no-color': { type: 'boolean', description: 'no colours (also when NO_COLOR is set)' },
+    'audit-log': {
+      type: 'string', placeholder: 'PATH', env: 'CGMETER_AUDIT_LOG', default: DEFAULT_AUDIT_LOG,
+      description: 'JSON-lines log of every limit change, freeze and thaw made with e/f/u (as cgmeter limit writes)',
+    },
     ...COLLECTOR_FLAGS,
     ...METADATA_FLAGS,
   },

@@ -1,7 +1,7 @@
 // The default source: a CollectorService in this process, plus the host's CPU, memory and load
 // read at the same moment for the header.
 
-import type { CollectorOptions } from '../../collector/poller.js';
+import type { Collector, CollectorOptions } from '../../collector/poller.js';
 import { CollectorService } from '../../collector/service.js';
 import type { LimitActions } from '../actions/limit-actions.js';
 import { HostStatsReader } from './host-stats.js';
@@ -12,7 +12,8 @@ export interface LocalSourceOptions {
   readonly intervalMs: number;
   /** Full re-walks of the tree; inotify on parents finds new containers sooner. */
   readonly discoveryIntervalMs?: number;
-  readonly actions: LimitActions;
+  /** The actions, or how to make them from the running collector (whose cgroups are the valid targets). */
+  readonly actions: LimitActions | ((collector: Collector) => LimitActions);
   /** Take a second reading soon after the first so rates show at once (off for --once, which wants a full interval). */
   readonly firstRatesEarly?: boolean;
   /** What else runs for this source (the engine metadata cache behind the collector's enricher), stopped with it. */
@@ -38,12 +39,12 @@ export class LocalSource implements DashboardSource {
   constructor(options: LocalSourceOptions) {
     this.firstRatesEarly = options.firstRatesEarly ?? true;
     this.companions = options.companions ?? [];
-    this.actions = options.actions;
     this.service = new CollectorService(
       { collector: options.collector, intervalMs: options.intervalMs, discoveryIntervalMs: options.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS },
       (err) => this.listener?.error(`collector: ${err instanceof Error ? err.message : String(err)}`),
     );
     this.host = new HostStatsReader(options.collector.hostRoot);
+    this.actions = typeof options.actions === 'function' ? options.actions(this.service.collector) : options.actions;
   }
 
   start(listener: FrameListener): void {

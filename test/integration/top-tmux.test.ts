@@ -3,12 +3,14 @@
 // sleeper, a 72 MiB resident load under a 100 MiB limit). Keys go in with send-keys; assertions
 // read capture-pane. With CGMETER_TOP_CAPTURES=DIR the screens are also saved there (README).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, type TestCgroup } from '../helpers/kernel.js';
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { topCommandLine, TmuxSession } from '../dashboard/tmux.js';
+import { freezerFor, type FreezerPlace } from '../limits/freezer.js';
 
 const skip = requireRootOrSkip({ binaries: ['tmux', 'stress-ng'] }, 'cgmeter top in tmux');
 const MiB = 1024 * 1024;
@@ -50,6 +52,8 @@ function favourCpu(cg: TestCgroup): void {
 describe.skipIf(skip)('cgmeter top in a real terminal', () => {
   let session: TmuxSession | undefined;
   let busy: TestCgroup;
+  let freezer: FreezerPlace | undefined;
+  let auditDir: string | undefined;
 
   /** Back to the plain table (Esc leaves detail, clears the filter, leaves tree or memory), whatever a failed test left. */
   async function reset(s: TmuxSession): Promise<void> {
@@ -62,6 +66,10 @@ describe.skipIf(skip)('cgmeter top in a real terminal', () => {
     busy.setLimits({ cpuQuotaUs: 90_000, cpuPeriodUs: 100_000 });
     favourCpu(busy);
     await busy.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '300s', '--quiet']);
+    // The kit makes no v1 freezer group; f/u need one (on v2 cgroup.freeze is always there).
+    freezer = freezerFor(busy);
+    freezer.join();
+    auditDir = mkdtempSync(join(tmpdir(), 'cgmeter-top-audit-'));
     const idle = createTestCgroup(`docker/${IDLE}`, { controllers: ['cpu', 'memory', 'pids'] });
     await idle.spawnIn('sleep', ['300']);
     const mem = createTestCgroup(`docker/${MEM}`, { controllers: ['cpu', 'memory', 'pids'] });
@@ -69,13 +77,16 @@ describe.skipIf(skip)('cgmeter top in a real terminal', () => {
     // 72 MiB of pages plus stress-ng itself (~4 MiB): 70–90% of the limit, the warning band.
     await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '72M', '--vm-keep', '--timeout', '300s', '--quiet']);
     // After top exits, the shell reports its status and the terminal's modes (icanon = cooked again).
-    const top = topCommandLine(['--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none']);
+    const top = topCommandLine(['--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none', '--audit-log', join(auditDir, 'audit.log')]);
     session = new TmuxSession(`${top}; echo "top exited $?"; stty -a | grep -o -- '-\\?icanon'; exec sleep 600`, 120, 40);
   });
 
   afterAll(async () => {
     session?.kill();
+    freezer?.thaw(); // frozen tasks cannot die
     await destroyAllTestCgroups();
+    freezer?.remove();
+    if (auditDir) rmSync(auditDir, { recursive: true, force: true });
   });
 
   it('puts the loaded container on top when sorted by CPU, coloured against its quota', async () => {
@@ -167,14 +178,39 @@ describe.skipIf(skip)('cgmeter top in a real terminal', () => {
     save('memory', await s.waitForScreen((l) => l.some((x) => x.startsWith(`── ${short(MEM)} LRU lists of limit 100M`)), 'its LRU bars'));
   });
 
-  it('f and e go through the limits library, and say so when it is not there', async () => {
+  it('e sets a limit through the limits library: the new value is in the kernel, and audited', async () => {
     const s = session!;
     await reset(s);
     s.keys('/');
     s.type(short(BUSY));
-    s.keys('Enter', 'f');
-    const lines = await s.waitForScreen((l) => /^cannot freeze: /.test(l.at(-1)!), 'the answer to f');
-    expect(lines.at(-1)).toMatch(/limits library/);
+    s.keys('Enter', 'e');
+    await s.waitForScreen((l) => /^Edit a limit of c0ffee\w+: {2}\[c\] cpu \(now 0\.90 cores\) {2}\[m\] memory \(now max\)/.test(l.at(-1)!), 'the limit form');
+    s.keys('m');
+    s.type('48M');
+    s.keys('Enter');
+    await s.waitForScreen((l) => l.at(-1)!.startsWith(`Set the memory limit of ${short(BUSY)} to 48M? [y/N]`), 'the confirmation');
+    s.keys('y');
+    const done = await s.waitForScreen((l) => l.at(-1)!.startsWith(`${short(BUSY)}: memory `), 'the result of the change');
+    expect(done.at(-1)).toMatch(/memory \S+ → 50331648 \(kernel reads 50331648\)/);
+    expect(busy.read('memory', busy.host.mode === 'v2' ? 'memory.max' : 'memory.limit_in_bytes').trim()).toBe(String(48 * MiB));
+    const audit = readFileSync(join(auditDir!, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.at(-1)).toMatchObject({ action: 'limit', outcome: 'applied', new: '50331648' });
+    save('limit', done);
+  });
+
+  it('f freezes the container (its CPU stops) and u thaws it, each after a confirmation', async () => {
+    const s = session!;
+    s.keys('f');
+    await s.waitForScreen((l) => l.at(-1)!.startsWith(`Freeze ${short(BUSY)}? [y/N]`), 'the freeze question');
+    s.keys('y');
+    await s.waitForScreen((l) => l.at(-1)!.startsWith(`${short(BUSY)} frozen`), 'frozen');
+    const stopped = await s.waitForScreen((l) => rowOf(l, BUSY)?.split(/\s+/)[2] === '0.00', 'its CPU to stop', 10_000);
+    expect(rowOf(stopped, BUSY)).toBeDefined();
+    const state = busy.host.mode === 'v2' ? busy.read('unified', 'cgroup.freeze').trim() : readFileSync(join(busy.host.mounts.freezer!, busy.path, 'freezer.state'), 'utf8').trim();
+    expect(state).toBe(busy.host.mode === 'v2' ? '1' : 'FROZEN');
+    s.keys('u', 'y');
+    await s.waitForScreen((l) => l.at(-1)!.startsWith(`${short(BUSY)} thawed`), 'thawed');
+    await s.waitForScreen((l) => Number(rowOf(l, BUSY)?.split(/\s+/)[2]) > 0.3, 'its CPU back', 10_000);
   });
 
   it('? shows the keys', async () => {
