@@ -53,7 +53,8 @@ export class DiskSpool implements Spool {
   private tailFd = -1;
   private reading?: DiskRead;
   private syncTimer?: NodeJS.Timeout;
-  private releaseLock: () => void;
+  private readonly dir: string;
+  private readonly releaseLock: () => void;
 
   /** Opens (or creates) the spool in `dir`, cutting off a torn tail; throws with a clear message if it cannot. */
   constructor(options: DiskSpoolOptions, private readonly onDrop: SpoolDropListener, private readonly warn: (message: string) => void) {
@@ -63,10 +64,13 @@ export class DiskSpool implements Spool {
     mkdirSync(options.dir, { recursive: true });
     this.dir = options.dir;
     this.releaseLock = takeSpoolLock(options.dir);
-    this.load();
+    try {
+      this.load();
+    } catch (err) {
+      this.releaseLock();
+      throw err;
+    }
   }
-
-  private readonly dir: string;
 
   get bytes(): number {
     return this.segments.reduce((n, s) => n + s.size - s.start, 0);

@@ -22,6 +22,8 @@ import type { ChildConfig, ChildMessage } from './helpers/writer-child.js';
 
 const OUTAGE_S = Number(process.env.CGMETER_INFLUX_OUTAGE_S ?? 20);
 const CHILD = fileURLToPath(new URL('./helpers/writer-child.ts', import.meta.url));
+/** Each test: the outage plus start-up, drain and read-back, with room for a loaded machine. */
+const TEST_TIMEOUT_MS = (OUTAGE_S + 60) * 1000;
 const skip = requireRootOrSkip({ binaries: ['victoria-metrics'] }, 'influx outage tests');
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -100,7 +102,7 @@ describe.skipIf(skip)(`a ${OUTAGE_S} s sink outage while sampling the host every
     expect(m.pointsReplayed).toBeGreaterThan(0);
     console.info(`[outage, in-process] ${sampled.length} samples; sink down ${(outageMs / 1000).toFixed(1)} s; spool held ${spooled} points (${m.pointsSpooled} spooled in all), replayed ${m.pointsReplayed} in ${drainMs} ms ` +
       `after the sink came back; written ${m.pointsWritten} points in ${m.batchesWritten} requests; ${m.writeErrors.network} refused tries`);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it.concurrent('loses no sample and doubles none when the writer is killed with SIGKILL mid-outage and restarted', async () => {
     const vm = await vmSeries(await startVictoriaMetrics());
@@ -157,5 +159,5 @@ describe.skipIf(skip)(`a ${OUTAGE_S} s sink outage while sampling the host every
     console.info(`[outage, SIGKILL] ${sampled.length} samples; sink down ${(outageMs / 1000).toFixed(1)} s; first writer killed ${(killedAfterMs / 1000).toFixed(1)} s into it ` +
       `with ${spooledAtKill} points in its spool; the second spooled ${m.pointsSpooled} more and replayed ${m.pointsReplayed} in ${drainMs} ms after the sink came back; ` +
       `${m.pointsWritten} points written by the second`);
-  });
+  }, TEST_TIMEOUT_MS);
 });
