@@ -72,14 +72,15 @@ describe.skipIf(skip)('Prometheus 2.42 scraping cgmeter serve', () => {
   });
 
   it('scrapes the target without errors (Prometheus 2.42 negotiates OpenMetrics)', async () => {
+    // The first scrape may miss the 1 s timeout while the process warms up (the emulated v2 VM is
+    // 5–10× slower); what matters is that scrapes then succeed.
     const target = await waitFor(async () => {
       const res = await (await fetch(`${promUrl}/api/v1/targets`)).json() as { data: { activeTargets: Array<{ health: string; lastError: string }> } };
       const t = res.data.activeTargets[0];
-      return t && t.health !== 'unknown' ? t : undefined;
-    }, { timeoutMs: 15_000, what: 'the first scrape' });
+      return t && t.health === 'up' ? t : undefined;
+    }, { timeoutMs: process.env.V2VM === '1' ? 120_000 : 20_000, what: 'a successful scrape' });
     expect(target.lastError, prometheusLog).toBe('');
-    expect(target.health).toBe('up');
-  });
+  }, 180_000);
 
   it(`reads the 0.5-core quota as rate(container_cpu_usage_seconds_total[${WINDOW}]) = 0.5 ± 0.05`, async () => {
     const selector = `container_cpu_usage_seconds_total{id="${cpu.path}",cpu="total"}`;
@@ -92,6 +93,7 @@ describe.skipIf(skip)('Prometheus 2.42 scraping cgmeter serve', () => {
     const kernelCores = (cpu.cpuUsageNs() - ns0) / 1e9 / ((performance.now() - t0) / 1000);
     const [rate] = await query(`rate(${selector}[${WINDOW}])`);
     const cores = Number(rate!.value[1]);
+    console.info(`rate(${selector}[${WINDOW}]) = ${cores.toFixed(4)} cores; the kernel's cpu usage over the same 15 s: ${kernelCores.toFixed(4)}`);
     expect(Math.abs(cores - kernelCores), `cgmeter ${cores}, kernel ${kernelCores}`).toBeLessThan(0.05);
     // A shared 2-core machine can starve the load below its quota; CI runs alone and must see it.
     if (kernelCores > 0.45 || process.env.CI === 'true') {
@@ -111,6 +113,7 @@ describe.skipIf(skip)('Prometheus 2.42 scraping cgmeter serve', () => {
       const value = Number((await query(selector))[0]?.value[1] ?? 0);
       return value > LOAD_MIB * MiB * 0.9 ? value : undefined;
     }, { timeoutMs: 15_000, intervalMs: 500, what: 'Prometheus to have scraped the resident load' });
+    console.info(`${selector} = ${(bytes / MiB).toFixed(1)} MiB for a ${LOAD_MIB} MiB load`);
     expect(bytes).toBeLessThan(LOAD_MIB * MiB * 1.1);
   }, 60_000);
 });

@@ -21,7 +21,10 @@ export interface ServeProcess {
   kill(): void;
 }
 
-export async function startServe(args: readonly string[], timeoutMs = 20_000): Promise<ServeProcess> {
+/** tsx compiles the CLI at start: seconds here, a minute or more in the emulated v2 VM. */
+const START_TIMEOUT_MS = process.env.V2VM === '1' ? 240_000 : 30_000;
+
+export async function startServe(args: readonly string[], timeoutMs = START_TIMEOUT_MS): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--listen', '127.0.0.1:0', ...args], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
   });
