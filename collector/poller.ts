@@ -2,7 +2,7 @@
 // reads them all with one batch call per sample. Discovery (tree walk, identity, fd opening)
 // runs on its own, slower cadence; sampling only preads what discovery registered.
 
-import { closeSync, existsSync, openSync, constants as fsConstants, readlinkSync, readSync, statSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, constants as fsConstants, readdirSync, readlinkSync, readSync, statSync, readFileSync, type Dirent } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { chooseReader, type BatchReader, type ReaderPreference } from '../native/index.js';
@@ -168,6 +168,53 @@ export class Collector {
       if (entry) added.push(path);
     }
     this.stats.lastDiscoveryMs = performance.now() - started;
+    this.stats.cgroups = this.entries.size;
+    return { added, removed };
+  }
+
+  /**
+   * Incremental discovery after inotify saw a change in `parent`: lists only that directory,
+   * drops vanished children (and everything below them), and registers new children with their
+   * subtrees. Existing cgroups are not touched, so container churn costs per change, not per
+   * tracked cgroup.
+   */
+  discoverBelow(parent: string): { added: string[]; removed: string[] } {
+    const roots = this.walkRoots();
+    const prefix = parent === '/' ? '/' : `${parent}/`;
+    const children = new Set<string>();
+    for (const root of roots) {
+      let names: Dirent[];
+      try {
+        names = readdirSync(cgroupDir(root, parent), { withFileTypes: true });
+      } catch {
+        continue; // the parent itself went away: its own parent's event handles it
+      }
+      for (const d of names) if (d.isDirectory()) children.add(`${prefix}${d.name}`);
+    }
+    const added: string[] = [];
+    const removed: string[] = [];
+    const known = new Set<string>();
+    for (const [path, entry] of this.entries) {
+      if (!path.startsWith(prefix) || path === parent) continue;
+      const child = path.slice(0, path.indexOf('/', prefix.length) === -1 ? path.length : path.indexOf('/', prefix.length));
+      if (!children.has(child)) {
+        this.drop(entry);
+        removed.push(path);
+      } else if (child === path) {
+        known.add(child);
+      }
+    }
+    for (const child of children) {
+      if (known.has(child)) continue;
+      const { paths } = walkHierarchies(roots.map((r) => cgroupDir(r, child)));
+      for (const rel of paths) {
+        const path = rel === '/' ? child : `${child}${rel}`;
+        if (this.entries.has(path)) continue;
+        const inode = this.primaryInode(path);
+        if (inode === undefined) continue;
+        if (this.register(path, inode.ino, inode.ctimeMs)) added.push(path);
+      }
+    }
     this.stats.cgroups = this.entries.size;
     return { added, removed };
   }

@@ -35,7 +35,7 @@ export interface SnapshotSource {
 export type SnapshotListener = (snapshots: readonly Snapshot[], gone: readonly CgroupSample[]) => void;
 
 /** Debounce for inotify bursts (a container start makes a dozen directories). */
-const REDISCOVER_DEBOUNCE_MS = 200;
+const REDISCOVER_DEBOUNCE_MS = 100;
 /** Most inotify watches cgmeter places (fs.inotify.max_user_watches is often 8192). */
 const MAX_WATCHES = 4096;
 
@@ -47,6 +47,7 @@ export class CollectorService implements SnapshotSource {
   private discoveryTimer?: NodeJS.Timeout;
   private rediscoverTimer?: NodeJS.Timeout;
   private readonly watchers = new Map<string, FSWatcher>();
+  private readonly dirtyParents = new Set<string>();
   private listeners: SnapshotListener[] = [];
   private samplesTaken = 0;
   private lastSampleMs = 0;
@@ -190,7 +191,7 @@ export class CollectorService implements SnapshotSource {
     for (const dir of targets) {
       if (this.watchers.has(dir)) continue;
       try {
-        const w = watch(cgroupDir(base, dir), { persistent: false }, () => this.scheduleRediscover());
+        const w = watch(cgroupDir(base, dir), { persistent: false }, () => this.scheduleRediscover(dir));
         w.on('error', () => {
           w.close(); // the directory went away: its parent's watch covers it
           this.watchers.delete(dir);
@@ -202,11 +203,24 @@ export class CollectorService implements SnapshotSource {
     }
   }
 
-  private scheduleRediscover(): void {
+  /** Collects the directories inotify reported and rediscovers below each once, debounced. */
+  private scheduleRediscover(dir: string): void {
+    this.dirtyParents.add(dir);
     if (this.rediscoverTimer) return;
     this.rediscoverTimer = setTimeout(() => {
       this.rediscoverTimer = undefined;
-      this.rediscover();
+      const parents = [...this.dirtyParents];
+      this.dirtyParents.clear();
+      let changed = false;
+      try {
+        for (const parent of parents) {
+          const { added, removed } = this.collector.discoverBelow(parent);
+          changed ||= added.length > 0 || removed.length > 0;
+        }
+      } catch (err) {
+        this.onError(err);
+      }
+      if (changed) this.watchTree();
     }, REDISCOVER_DEBOUNCE_MS);
     this.rediscoverTimer.unref();
   }

@@ -22,9 +22,16 @@ describe.skipIf(skip)('discovery and network on the live kernel', () => {
       const started = Date.now();
       await waitFor(() => service.latest().some((s) => s.sample.path === `${parent.path}/late`), { timeoutMs: 5000, intervalMs: 50, what: 'the new cgroup to be sampled' });
       expect(Date.now() - started).toBeLessThan(2000);
+      // A subtree made at once (mkdir -p) is found whole, and removing it drops all of it.
+      for (const dir of parent.dirs()) mkdirSync(`${dir}/deep/inner`, { recursive: true });
+      await waitFor(() => service.latest().some((s) => s.sample.path === `${parent.path}/deep/inner`), { timeoutMs: 5000, intervalMs: 50, what: 'the nested cgroup to be sampled' });
       const { rmdirSync } = await import('node:fs');
-      for (const dir of parent.dirs()) rmdirSync(`${dir}/late`);
-      await waitFor(() => !service.latest().some((s) => s.sample.path === `${parent.path}/late`), { timeoutMs: 5000, intervalMs: 50, what: 'the removed cgroup to leave' });
+      for (const dir of parent.dirs()) {
+        rmdirSync(`${dir}/deep/inner`);
+        rmdirSync(`${dir}/deep`);
+        rmdirSync(`${dir}/late`);
+      }
+      await waitFor(() => !service.latest().some((s) => s.sample.path.startsWith(`${parent.path}/`)), { timeoutMs: 5000, intervalMs: 50, what: 'the removed cgroups to leave' });
       expect(service.health().sampleErrors).toBe(0);
     } finally {
       service.stop();
