@@ -4,7 +4,9 @@
 // usage: node --import tsx bench/serve-bench.ts [--cgroups N] [--seconds S]   (root)
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCgroups } from './bench-cgroups.js';
@@ -78,9 +80,11 @@ if (unavailable) {
 }
 const cgroups = new BenchCgroups();
 const children: ChildProcess[] = [];
+const cleanups: Array<() => void> = [];
 const cleanup = () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   cgroups.removeSync();
+  for (const c of cleanups.splice(0)) c();
 };
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
@@ -89,7 +93,11 @@ try {
   cgroups.create(CGROUPS);
   const floor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   children.push(floor);
-  const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'cgm-serve-bench-'));
+  cleanups.push(() => rmSync(ledgerDir, { recursive: true, force: true }));
+  // As deployed: with the ledger on (in a temp dir), without engines (none run here).
+  const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
+    '--ledger', join(ledgerDir, 'ledger.db')], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(serve);
   const base = await waitForPort(serve);
   console.log(`${CGROUPS} cgroups (+ the host's own), sampled every 1 s, measured over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, /metrics scraped every 5 s`);

@@ -13,6 +13,12 @@ import { CollectorService, type ServiceOptions } from '../../collector/service.j
 import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
 import { EngineMetadataCache, type MetadataOptions } from '../../collector/metadata/index.js';
 import { PrometheusExporter, PROMETHEUS_FLAGS, exportOptionsFrom, type ContainerExportOptions } from '../../exporters/prometheus/index.js';
+import { INFLUX_FLAGS, influxFromArgs, startInfluxForServe, type InfluxExporter, type InfluxOptions } from '../../exporters/influx/index.js';
+import { LEDGER_FLAGS, ledgerSettingsFrom, attachLedger, type LedgerHandle, type LedgerSettings } from '../../collector/ledger/index.js';
+import { LIMITS_API_FLAGS, limitsApiOptionsFrom, registerLimitsRoutes, knownFromSnapshots, type LimitsApiOptions } from '../../exporters/http/limits-routes.js';
+import { registerBillingRoutes } from '../../exporters/http/billing-routes.js';
+import { registerLimitMetrics } from '../../collector/limits/metrics.js';
+import { mkdirSync } from 'node:fs';
 import {
   createHttpApp, hashPassword, ListenError, loadWebConfig, parseListenAddress, startServer, WebConfigError,
   type ListenAddress, type RunningServer, type WebConfig,
@@ -35,6 +41,11 @@ export interface ServeOptions {
   readonly exportOptions: ContainerExportOptions;
   readonly listen: ListenAddress;
   readonly webConfig: WebConfig;
+  /** InfluxDB export, when --influx-url is given. */
+  readonly influx?: InfluxOptions;
+  /** The accounting ledger, unless --no-ledger. */
+  readonly ledger?: LedgerSettings;
+  readonly limitsApi: LimitsApiOptions;
 }
 
 export interface ServeHandle {
@@ -67,12 +78,15 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
     service: {
       collector: collectorOptionsFrom(args),
       intervalMs: parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval'),
-      discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '10s', '--discovery-interval'),
+      discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '30s', '--discovery-interval'),
     },
     metadata: metadataFromArgs(args),
     exportOptions: exportOptionsFrom(args),
     listen,
     webConfig,
+    influx: influxFromArgs(args),
+    ledger: ledgerSettingsFrom(args),
+    limitsApi: limitsApiOptionsFrom(args),
   };
 }
 
@@ -85,24 +99,48 @@ export async function startServe(options: ServeOptions, logError: (message: stri
   await metadata.ready(METADATA_WAIT_MS);
   const serviceOptions = { ...options.service, collector: { ...options.service.collector, identityEnricher: metadata } };
   const service = new CollectorService(serviceOptions, (err) => logError(`cgmeter serve: collector: ${(err as Error)?.stack ?? String(err)}`));
-  const stopCollecting = () => {
-    service.stop();
+  const { collector } = service;
+  // Consumers attach before the first sample, so that the ledger and InfluxDB see it too.
+  const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason });
+  let influx: InfluxExporter | undefined;
+  let ledger: LedgerHandle | undefined;
+  const closeConsumers = async () => {
+    ledger?.close();
+    await influx?.close();
+  };
+  const stopCollecting = async () => {
+    service.stop(); // no sample after this: the consumers flush what they have
+    await closeConsumers();
     metadata.stop();
   };
   try {
+    if (options.ledger) {
+      mkdirSync(dirname(options.ledger.path), { recursive: true });
+      ledger = attachLedger(service, options.ledger, (m) => logError(`cgmeter serve: ${m}`));
+    }
+    influx = startInfluxForServe(service, options.influx && { ...options.influx, closeTimeoutMs: SHUTDOWN_GRACE_MS }, exporter.self.registry, logError);
     service.start();
   } catch (err) {
     metadata.stop();
+    await closeConsumers().catch(() => undefined);
     throw err;
   }
-  const { collector } = service;
-  const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason });
-  const app = createHttpApp({ source: service, exporter, basicAuthUsers: options.webConfig.basicAuthUsers, logError });
+  const limitCounter = registerLimitMetrics(exporter.self.registry);
+  const app = createHttpApp({
+    source: service, exporter, basicAuthUsers: options.webConfig.basicAuthUsers, logError,
+    extend(app) {
+      registerLimitsRoutes(app, {
+        options: options.limitsApi, hierarchy: collector.hierarchy, counter: limitCounter,
+        known: () => knownFromSnapshots(service.latest()),
+      });
+      if (options.ledger) registerBillingRoutes(app, { ledgerPath: options.ledger.path });
+    },
+  });
   let server: RunningServer;
   try {
     server = await startServer(app, options.listen, options.webConfig.tls);
   } catch (err) {
-    stopCollecting();
+    await stopCollecting();
     throw err;
   }
   const reader = collector.readerKind === 'fallback' ? `fallback (${collector.readerReason ?? 'no reason given'})` : 'native';
@@ -110,12 +148,15 @@ export async function startServe(options: ServeOptions, logError: (message: stri
   const engines = metadata.stats().map((e) => `${e.engine} ${e.reachable ? `${e.containers} containers` : 'not answering'}`).join(', ');
   const startLine = `cgmeter serve: listening on ${server.url}/metrics${auth}; ${describeHierarchy(collector.hierarchy)}; reader ${reader}; `
     + `sampling every ${options.service.intervalMs} ms, discovery every ${options.service.discoveryIntervalMs} ms; ${collector.paths().length} cgroups`
-    + `${engines ? `; engines: ${engines}` : ''}`;
+    + `${engines ? `; engines: ${engines}` : ''}`
+    + `; ledger ${options.ledger ? options.ledger.path : 'off'}; influx ${options.influx ? options.influx.url : 'off'}; limits API ${options.limitsApi.enabled ? 'on' : 'off'}`;
   let stopping: Promise<void> | undefined;
   return {
     service, server, startLine,
     stop() {
-      stopping ??= server.close(SHUTDOWN_GRACE_MS).finally(stopCollecting);
+      // Sampling stops first, so InfluxDB and the ledger get every sample taken; then they flush
+      // while requests in flight finish.
+      stopping ??= Promise.all([server.close(SHUTDOWN_GRACE_MS), stopCollecting()]).then(() => undefined);
       return stopping;
     },
   };
@@ -143,17 +184,20 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Collect continuously and serve /metrics (Prometheus text or OpenMetrics, cAdvisor-compatible names), a JSON API and health checks.\n'
     + `Default address 0.0.0.0:${DEFAULT_PORT}. SIGTERM/SIGINT stop it cleanly.`,
-  usage: `cgmeter serve [--listen HOST:PORT] [--interval 1s] [--discovery-interval 10s] [--web-config FILE] [--export all|containers] ...`,
+  usage: `cgmeter serve [--listen HOST:PORT] [--interval 1s] [--discovery-interval 30s] [--web-config FILE] [--export all|containers] ...`,
   flags: {
     listen: { type: 'string', placeholder: 'HOST:PORT', env: 'CGMETER_LISTEN', default: `0.0.0.0:${DEFAULT_PORT}`, description: 'address to serve on (port 0: any free port)' },
     interval: { type: 'string', placeholder: 'DURATION', env: 'CGMETER_INTERVAL', default: '1s', description: 'time between samples (500ms, 1s, 10s)' },
-    'discovery-interval': { type: 'string', placeholder: 'DURATION', default: '10s', description: 'time between full cgroup tree walks (new cgroups are also seen at once through inotify)' },
+    'discovery-interval': { type: 'string', placeholder: 'DURATION', default: '30s', description: 'time between full cgroup tree walks (new cgroups are also seen at once through inotify)' },
     'web-config': {
       type: 'string', placeholder: 'FILE', env: 'CGMETER_WEB_CONFIG',
       description: 'TLS and basic auth, in Prometheus exporter-toolkit form (tls_server_config, basic_auth_users); off by default',
     },
     'hash-password': { type: 'boolean', description: 'read a password from stdin, print its scrypt hash for basic_auth_users, and exit' },
     ...PROMETHEUS_FLAGS,
+    ...INFLUX_FLAGS,
+    ...LEDGER_FLAGS,
+    ...LIMITS_API_FLAGS,
     ...METADATA_FLAGS,
     ...COLLECTOR_FLAGS,
   },

@@ -25,7 +25,9 @@ export interface ServeProcess {
 const START_TIMEOUT_MS = process.env.V2VM === '1' ? 240_000 : 30_000;
 
 export async function startServe(args: readonly string[], timeoutMs = START_TIMEOUT_MS): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--listen', '127.0.0.1:0', ...args], {
+  // Tests that do not ask for a ledger get none: the default path is the host's state directory.
+  const ledgerArgs = args.some((a) => a === '--ledger' || a === '--no-ledger') ? [] : ['--no-ledger'];
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--listen', '127.0.0.1:0', ...ledgerArgs, ...args], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
