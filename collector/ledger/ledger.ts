@@ -38,11 +38,19 @@ export interface TickStats {
 }
 
 interface Base {
+  readonly rowId: number;
   readonly inode: number;
   readonly identityId: string;
   readonly containerKey: number | null;
   readonly endedMs: number | null;
   readonly counters: LedgerCounters;
+}
+
+interface CachedContainer {
+  readonly key: number;
+  readonly signature: string;
+  readonly identity: CgroupSample['identity'];
+  readonly path: string;
 }
 
 /** Ended incarnations keep their base this long, so one that reappears (a walk hiccup) resumes. */
@@ -54,7 +62,7 @@ export class Ledger {
   private readonly lock: Database.Database;
   private readonly sql: LedgerStatements;
   private readonly bases = new Map<string, Base>();
-  private readonly containerKeys = new Map<string, { key: number; signature: string }>();
+  private readonly containerKeys = new Map<string, CachedContainer>();
   /** Since when every new cgroup was seen by this ledger (a restart keeps it): see fromCreation. */
   private watchingSinceMs?: number;
   private reconciled = false;
@@ -72,8 +80,8 @@ export class Ledger {
     if (since !== undefined && sameBoot) this.watchingSinceMs = Number(since);
     for (const row of this.sql.allLastSeen.all() as Array<Record<string, unknown>>) {
       this.bases.set(row.path as string, {
-        inode: row.inode as number, identityId: row.identity_id as string, containerKey: row.container_key as number | null,
-        endedMs: row.ended_ms as number | null, counters: decodeCounters(row.counters_json as string),
+        rowId: row.id as number, inode: row.inode as number, identityId: row.identity_id as string, containerKey: row.container_key as number | null,
+        endedMs: row.ended_ms as number | null, counters: decodeCounters(row.counters as Uint8Array),
       });
     }
   }
@@ -82,10 +90,9 @@ export class Ledger {
   record(snapshots: readonly Snapshot[], gone: readonly CgroupSample[] = []): TickStats {
     const started = performance.now();
     const staged = new Map<string, Base>();
-    const stagedKeys = new Map<string, { key: number; signature: string }>();
+    const stagedKeys = new Map<string, CachedContainer>();
     const stats = { containers: 0, intervals: 0, fromCreation: 0, resets: 0, ended: 0 };
     const write = this.db.transaction(() => {
-      const usage = new Map<number, Map<number, { samples: number; usage: UsageDelta }>>();
       const seen = new Set<string>();
       for (const sample of billable(snapshots)) {
         seen.add(sample.path);
@@ -109,8 +116,8 @@ export class Ledger {
         const key = this.containerKey(sample, fromCreation, stagedKeys);
         if (previous !== undefined && previous.endedMs !== null && previous.containerKey === key) this.sql.containerEnded.run(null, key);
         const result = integrate(base, counters);
-        staged.set(sample.path, { inode: sample.inode, identityId: sample.identity.id, containerKey: key, endedMs: null, counters: result.base });
-        this.sql.saveBase(sample.path, sample.inode, sample.identity.id, key, result.base);
+        const rowId = this.saveBase(sample, same ? previous : undefined, key, result.base);
+        staged.set(sample.path, { rowId, inode: sample.inode, identityId: sample.identity.id, containerKey: key, endedMs: null, counters: result.base });
         if (result.step === undefined) continue;
         stats.intervals++;
         if (fromCreation) stats.fromCreation++;
@@ -118,17 +125,8 @@ export class Ledger {
           stats.resets++;
           this.sql.containerResets.run(result.step.resets.length, key);
         }
-        for (const { bucketMs, delta, samples } of this.shares(result.step)) {
-          let bucket = usage.get(bucketMs);
-          if (!bucket) usage.set(bucketMs, (bucket = new Map()));
-          const acc = bucket.get(key) ?? { samples: 0, usage: emptyUsage() };
-          acc.samples += samples;
-          accumulate(acc.usage, delta);
-          bucket.set(key, acc);
-        }
-      }
-      for (const [bucketMs, rows] of usage) {
-        for (const [key, acc] of rows) this.sql.addUsage(bucketMs, key, acc.samples, acc.usage);
+        // billable() leaves one path per container, so each (bucket, container) is written once a tick.
+        for (const { bucketMs, delta, samples } of this.shares(result.step)) this.sql.addUsage(bucketMs, key, samples, delta);
       }
       stats.ended += this.markEnded(gone, seen, staged);
       const newest = snapshots.length > 0 ? snapshots[0]!.sample.timestampMs : undefined;
@@ -161,8 +159,8 @@ export class Ledger {
     const previous = this.bases.get(ROOT);
     const same = previous !== undefined && previous.inode === sample.inode;
     const result = integrate(same ? previous.counters : undefined, counters);
-    staged.set(ROOT, { inode: sample.inode, identityId: sample.identity.id, containerKey: null, endedMs: null, counters: result.base });
-    this.sql.saveBase(ROOT, sample.inode, sample.identity.id, null, result.base);
+    const rowId = this.saveBase(sample, same ? previous : undefined, null, result.base);
+    staged.set(ROOT, { rowId, inode: sample.inode, identityId: sample.identity.id, containerKey: null, endedMs: null, counters: result.base });
     if (result.step === undefined) return;
     stats.intervals++;
     const cpuCount = countCpuList(sample.cpusetCpus) ?? this.options.host.cpuCount;
@@ -171,16 +169,27 @@ export class Ledger {
     }
   }
 
+  /** Writes the base: in place for a continuing incarnation, a new row (by path) for a new one. */
+  private saveBase(sample: CgroupSample, continuing: Base | undefined, containerKey: number | null, counters: LedgerCounters): number {
+    if (continuing === undefined || continuing.containerKey !== containerKey) {
+      return this.sql.insertBase(sample.path, sample.inode, sample.identity.id, containerKey, counters);
+    }
+    this.sql.moveBase(continuing.rowId, counters);
+    if (continuing.endedMs !== null) this.sql.lastSeenResumed.run(continuing.rowId);
+    return continuing.rowId;
+  }
+
   /** The step's usage per hour bucket; the reading itself (peaks, the sample count) goes to its end's bucket. */
-  private *shares(step: IntervalStep): Generator<{ bucketMs: number; delta: UsageDelta; samples: number }> {
-    const retainedBuckets = Math.ceil(this.options.retentionMs / HOUR_MS) + 1;
-    const shares = splitInterval(step.startMs, step.endMs, HOUR_MS, retainedBuckets);
+  private shares(step: IntervalStep): Array<{ bucketMs: number; delta: UsageDelta; samples: number }> {
     const endBucket = bucketOf(step.endMs);
-    for (const { bucketMs, fraction } of shares) {
+    // Nearly every interval lies inside one hour: no split, no copy.
+    if (step.startMs >= endBucket) return [{ bucketMs: endBucket, delta: step.usage, samples: 1 }];
+    const retainedBuckets = Math.ceil(this.options.retentionMs / HOUR_MS) + 1;
+    return splitInterval(step.startMs, step.endMs, HOUR_MS, retainedBuckets).map(({ bucketMs, fraction }) => {
       const delta = emptyUsage();
       accumulate(delta, step.usage, fraction, bucketMs === endBucket);
-      yield { bucketMs, delta, samples: bucketMs === endBucket ? 1 : 0 };
-    }
+      return { bucketMs, delta, samples: bucketMs === endBucket ? 1 : 0 };
+    });
   }
 
   /**
@@ -201,19 +210,24 @@ export class Ledger {
     return false;
   }
 
-  private containerKey(sample: CgroupSample, fromCreation: boolean, staged: Map<string, { key: number; signature: string }>): number {
+  private containerKey(sample: CgroupSample, fromCreation: boolean, staged: Map<string, CachedContainer>): number {
     const id = sample.identity;
     const identityKey = `${id.runtime}\u0000${id.id}`;
-    const signature = JSON.stringify([id.name, id.image, id.labels, id.pod, id.podUid, id.namespace, id.containerName, sample.path]);
     const cached = staged.get(identityKey) ?? this.containerKeys.get(identityKey);
-    if (cached && cached.signature === signature) return cached.key;
+    // The collector hands out the same identity object until discovery or metadata changes it.
+    if (cached && cached.identity === id && cached.path === sample.path) return cached.key;
+    const signature = JSON.stringify([id.name, id.image, id.labels, id.pod, id.podUid, id.namespace, id.containerName, sample.path]);
+    if (cached && cached.signature === signature) {
+      staged.set(identityKey, { ...cached, identity: id });
+      return cached.key;
+    }
     const row: ContainerRow = {
       runtime: id.runtime, containerId: id.id, name: id.name, image: id.image ?? null, labelsJson: JSON.stringify(id.labels ?? {}),
       pod: id.pod ?? null, podUid: id.podUid ?? null, namespace: id.namespace ?? null, containerName: id.containerName ?? null,
       cgroupPath: sample.path, createdMs: sample.createdMs ?? null, firstSampleMs: sample.timestampMs, fromCreation: fromCreation ? 1 : 0,
     };
     const key = this.sql.upsertContainer(row);
-    staged.set(identityKey, { key, signature });
+    staged.set(identityKey, { key, signature, identity: id, path: sample.path });
     return key;
   }
 

@@ -66,8 +66,8 @@ CREATE TABLE IF NOT EXISTS host_hourly (
   ${usageColumnsDdl}
 );
 CREATE TABLE IF NOT EXISTS last_seen (
-  path TEXT PRIMARY KEY, inode INTEGER NOT NULL, identity_id TEXT NOT NULL, container_key INTEGER,
-  ended_ms REAL, counters_json TEXT NOT NULL
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, inode INTEGER NOT NULL, identity_id TEXT NOT NULL,
+  container_key INTEGER, ended_ms REAL, counters BLOB NOT NULL
 );
 `;
 

@@ -35,8 +35,10 @@ export class LedgerStatements {
   private readonly usageUpsert: Database.Statement;
   private readonly hostUpsert: Database.Statement;
   private readonly lastSeenUpsert: Database.Statement;
+  private readonly lastSeenMove: Database.Statement;
   private readonly containerUpsert: Database.Statement;
   readonly lastSeenEnded: Database.Statement;
+  readonly lastSeenResumed: Database.Statement;
   readonly containerEnded: Database.Statement;
   readonly containerResets: Database.Statement;
   readonly metaSet: Database.Statement;
@@ -59,10 +61,12 @@ export class LedgerStatements {
          ${addSet(ADDITIVE_COLUMNS)}, ${maxSet(PEAK_COLUMNS)}`,
     );
     this.lastSeenUpsert = db.prepare(
-      `INSERT INTO last_seen (path, inode, identity_id, container_key, ended_ms, counters_json) VALUES (?, ?, ?, ?, NULL, ?)
+      `INSERT INTO last_seen (path, inode, identity_id, container_key, ended_ms, counters) VALUES (?, ?, ?, ?, NULL, ?)
        ON CONFLICT (path) DO UPDATE SET inode = excluded.inode, identity_id = excluded.identity_id,
-         container_key = excluded.container_key, ended_ms = NULL, counters_json = excluded.counters_json`,
+         container_key = excluded.container_key, ended_ms = NULL, counters = excluded.counters
+       RETURNING id`,
     );
+    this.lastSeenMove = db.prepare('UPDATE last_seen SET counters = ? WHERE id = ?');
     // Identity can grow after the first sample (engine metadata arrives later): the newest wins;
     // when and how the container was first metered stays as first recorded.
     this.containerUpsert = db.prepare(
@@ -77,15 +81,24 @@ export class LedgerStatements {
        RETURNING key`,
     );
     this.lastSeenEnded = db.prepare('UPDATE last_seen SET ended_ms = ? WHERE path = ? AND ended_ms IS NULL');
+    this.lastSeenResumed = db.prepare('UPDATE last_seen SET ended_ms = NULL WHERE id = ?');
     this.containerEnded = db.prepare('UPDATE containers SET ended_ms = ? WHERE key = ?');
     this.containerResets = db.prepare('UPDATE containers SET resets = resets + ? WHERE key = ?');
     this.metaSet = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     this.metaGet = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
-    this.allLastSeen = db.prepare('SELECT path, inode, identity_id, container_key, ended_ms, counters_json FROM last_seen');
+    this.allLastSeen = db.prepare('SELECT id, path, inode, identity_id, container_key, ended_ms, counters FROM last_seen');
   }
 
+  /** Parameters in one reused array: this runs once per container per tick. */
+  private readonly usageParams = new Array<number>(3 + ALL_FIELDS.length);
+
   addUsage(hourMs: number, containerKey: number, samples: number, usage: UsageDelta): void {
-    this.usageUpsert.run(hourMs, containerKey, samples, ...ALL_FIELDS.map((f) => usage[f]));
+    const p = this.usageParams;
+    p[0] = hourMs;
+    p[1] = containerKey;
+    p[2] = samples;
+    for (let i = 0; i < ALL_FIELDS.length; i++) p[3 + i] = usage[ALL_FIELDS[i]!];
+    this.usageUpsert.run(p);
   }
 
   addHost(hourMs: number, samples: number, coveredSeconds: number, cpuCount: number, memTotalBytes: number, usage: UsageDelta): void {
@@ -93,8 +106,14 @@ export class LedgerStatements {
       cpuCount * coveredSeconds, memTotalBytes * coveredSeconds, ...ALL_FIELDS.map((f) => usage[f]));
   }
 
-  saveBase(path: string, inode: number, identityId: string, containerKey: number | null, counters: LedgerCounters): void {
-    this.lastSeenUpsert.run(path, inode, identityId, containerKey, encodeCounters(counters));
+  /** Stores a new incarnation's base; returns its row id for moveBase. */
+  insertBase(path: string, inode: number, identityId: string, containerKey: number | null, counters: LedgerCounters): number {
+    return (this.lastSeenUpsert.get(path, inode, identityId, containerKey, encodeCounters(counters)) as { id: number }).id;
+  }
+
+  /** Moves a known incarnation's base: the per-tick write, by integer key, one column. */
+  moveBase(rowId: number, counters: LedgerCounters): void {
+    this.lastSeenMove.run(encodeCounters(counters), rowId);
   }
 
   upsertContainer(row: ContainerRow): number {
@@ -102,11 +121,31 @@ export class LedgerStatements {
   }
 }
 
-/** JSON with the kernel's word for unlimited, since JSON has no Infinity. */
-export function encodeCounters(counters: LedgerCounters): string {
-  return JSON.stringify(counters, (_k, v) => (v === Infinity ? 'max' : v));
+/** Field order of the encoded base; append only (stored rows are decoded by position). */
+const COUNTER_FIELDS = [
+  'monotonicMs', 'timestampMs', 'cpuSeconds', 'memoryUsageBytes', 'workingSetBytes', 'memoryLimitBytes', 'cpuLimitCores',
+  'ioReadBytes', 'ioWriteBytes', 'ioReadOps', 'ioWriteOps', 'netnsInode', 'netRxBytes', 'netTxBytes',
+] as const satisfies ReadonlyArray<keyof LedgerCounters>;
+
+const encodeScratch = new Float64Array(COUNTER_FIELDS.length);
+const encodeView = Buffer.from(encodeScratch.buffer);
+
+/**
+ * A base as a BLOB of float64s by position, NaN for unknown (Infinity stays Infinity: unlimited).
+ * Written once per container per tick: binary keeps it exact and avoids number-to-text formatting,
+ * the costliest part of a text encoding. The returned Buffer is reused: bind it before the next call.
+ */
+export function encodeCounters(counters: LedgerCounters): Buffer {
+  for (let i = 0; i < COUNTER_FIELDS.length; i++) encodeScratch[i] = counters[COUNTER_FIELDS[i]!] ?? NaN;
+  return encodeView;
 }
 
-export function decodeCounters(text: string): LedgerCounters {
-  return JSON.parse(text, (_k, v) => (v === 'max' ? Infinity : v)) as LedgerCounters;
+export function decodeCounters(blob: Uint8Array): LedgerCounters {
+  const values = new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+  const out: Record<string, number> = {};
+  COUNTER_FIELDS.forEach((field, i) => {
+    const v = values[i];
+    if (v !== undefined && !Number.isNaN(v)) out[field] = v;
+  });
+  return out as unknown as LedgerCounters;
 }

@@ -11,8 +11,9 @@ h1{font-size:20px;margin:0 0 4px} .sub{color:#555;margin:0 0 16px}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 16px}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
 .card b{display:block;font-size:18px}
-table{border-collapse:collapse;width:100%;margin:16px 0}
-th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
+.wrap{overflow-x:auto;margin:16px 0}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{padding:3px 6px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left} th{background:#f6f6f6;position:sticky;top:0}
 tr.not-in-container td,tr.idle td{color:#555;font-style:italic} tr.total td{font-weight:bold;border-top:2px solid #999}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;margin:4px 0 0}
@@ -60,10 +61,10 @@ ${card('metered', `${report.window.coveredHours.toFixed(2)} h`)}
 </div>
 <h2>${escapeXml(unit)} per hour (idle not drawn)</h2>
 ${chart}
-<table class="report"><thead><tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead>
+<div class="wrap"><table class="report"><thead><tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead>
 <tbody>
 ${allRows(report).map((r) => row(r, report)).join('\n')}
-</tbody></table>
+</tbody></table></div>
 ${notes.length > 0 ? `<ul class="notes">${notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;
