@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { UsageError } from './units.js';
+import { loadConfigFile } from './config-file.js';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -28,6 +29,8 @@ export interface Command {
 export interface ParsedArgs {
   readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
+  /** The arguments as given, for a reload (SIGHUP) that parses them again with a fresh config file. */
+  readonly argv?: readonly string[];
 }
 
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
@@ -48,7 +51,28 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
       values[name] = spec.type === 'boolean' ? raw === '1' || raw === 'true' : raw;
     }
   }
-  return { values, positionals: parsed.positionals };
+  const configPath = (values.config as string | undefined) ?? process.env.CGMETER_CONFIG;
+  if (configPath) applyConfigFile(command, values, configPath);
+  return { values, positionals: parsed.positionals, argv };
+}
+
+/** Fills flags not given on the command line or in the environment from the config file. */
+function applyConfigFile(command: Command, values: Record<string, string | boolean | string[] | undefined>, path: string): void {
+  const config = loadConfigFile(path);
+  for (const [key, value] of Object.entries(config)) {
+    const spec = command.flags[key];
+    // Keys of other commands may share one file (serve and top read the same one): skip them.
+    if (spec === undefined || key === 'config' || values[key] !== undefined) continue;
+    if (spec.type === 'boolean') {
+      if (typeof value !== 'boolean') throw new UsageError(`--config ${path}: ${key} must be true or false`);
+      values[key] = value;
+    } else if (spec.multiple) {
+      values[key] = Array.isArray(value) ? value : [String(value)];
+    } else {
+      if (Array.isArray(value) || typeof value === 'boolean') throw new UsageError(`--config ${path}: ${key} takes one value`);
+      values[key] = value;
+    }
+  }
 }
 
 export function commandHelp(command: Command): string {

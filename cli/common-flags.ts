@@ -7,6 +7,10 @@ import type { MetricGroup } from '../collector/counters/sources.js';
 import { UsageError } from './units.js';
 
 export const COLLECTOR_FLAGS: Record<string, FlagSpec> = {
+  config: {
+    type: 'string', placeholder: 'FILE', env: 'CGMETER_CONFIG',
+    description: 'YAML file of settings keyed by flag name (listen: …, interval: 1s); flags and env vars win over it',
+  },
   'host-root': {
     type: 'string', placeholder: 'DIR', env: 'CGMETER_HOST_ROOT', default: '/',
     description: 'read the host\'s /sys and /proc under DIR (when cgmeter runs in a container with them mounted there)',

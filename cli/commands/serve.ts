@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command, ParsedArgs } from '../command.js';
+import { parseCommandArgs, type Command, type ParsedArgs } from '../command.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
 import { METADATA_FLAGS, metadataFromArgs } from '../metadata-flags.js';
 import { parseDurationMs, UsageError } from '../units.js';
@@ -50,6 +50,8 @@ export interface ServeOptions {
 
 export interface ServeHandle {
   readonly service: CollectorService;
+  /** The options it was started with. */
+  readonly options: ServeOptions;
   readonly server: RunningServer;
   /** The line `serve` logs at start. */
   readonly startLine: string;
@@ -152,7 +154,7 @@ export async function startServe(options: ServeOptions, logError: (message: stri
     + `; ledger ${options.ledger ? options.ledger.path : 'off'}; influx ${options.influx ? options.influx.url : 'off'}; limits API ${options.limitsApi.enabled ? 'on' : 'off'}`;
   let stopping: Promise<void> | undefined;
   return {
-    service, server, startLine,
+    service, server, startLine, options,
     stop() {
       // Sampling stops first, so InfluxDB and the ledger get every sample taken; then they flush
       // while requests in flight finish.
@@ -161,6 +163,33 @@ export async function startServe(options: ServeOptions, logError: (message: stri
     },
   };
 }
+
+/**
+ * SIGHUP: read the flags and the config file again. The sampling interval changes in place
+ * (no scrape is dropped: the server and the collector keep running); settings that need new
+ * sockets, files or fds are named in the log as needing a restart. A bad file changes nothing.
+ */
+function reload(args: ParsedArgs, handle: ServeHandle): void {
+  const say = (m: string) => process.stderr.write(`cgmeter serve: SIGHUP: ${m}\n`);
+  let next: ServeOptions;
+  try {
+    next = serveOptionsFrom(parseCommandArgs(serveCommand, [...(args.argv ?? [])]));
+  } catch (err) {
+    say(`configuration not reloaded, keeping the running one: ${(err as Error).message}`);
+    return;
+  }
+  if (next.service.intervalMs !== handle.service.interval) {
+    handle.service.setInterval(next.service.intervalMs);
+    say(`sampling interval now ${next.service.intervalMs} ms`);
+  }
+  const current = handle.options;
+  const changed = (['listen', 'webConfig', 'influx', 'ledger', 'limitsApi', 'exportOptions', 'metadata'] as const)
+    .filter((k) => JSON.stringify(next[k], replacer) !== JSON.stringify(current[k], replacer));
+  if (JSON.stringify(next.service.collector, replacer) !== JSON.stringify(current.service.collector, replacer)) changed.push('collector' as never);
+  say(changed.length === 0 ? 'configuration reloaded' : `changed settings that take effect after a restart: ${changed.join(', ')}`);
+}
+
+const replacer = (_k: string, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v);
 
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -233,7 +262,10 @@ export const serveCommand: Command = {
       return 1;
     }
     process.stderr.write(`${handle.startLine}\n`);
+    const onHangup = () => reload(args, handle);
+    process.on('SIGHUP', onHangup);
     const signal = await waitForSignal();
+    process.off('SIGHUP', onHangup);
     process.stderr.write(`cgmeter serve: ${signal}: stopping\n`);
     await handle.stop();
     return 0;
