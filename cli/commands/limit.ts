@@ -80,7 +80,9 @@ function printResult(result: ApplyResult, json: boolean): void {
   }
   const lines = [`${result.action} ${describeTarget(result.target)}: ${result.ok ? 'done' : 'failed, nothing left changed'}`];
   for (const w of result.writes) {
-    const now = w.effective !== undefined ? `, reads ${JSON.stringify(w.effective)}` : '';
+    // v1 says "unlimited" as 9223372036854771712: say it in words too.
+    const words = w.effective !== undefined && /^\d{19}$/.test(w.effective) ? ' (no limit)' : '';
+    const now = w.effective !== undefined ? `, reads ${JSON.stringify(w.effective)}${words}` : '';
     lines.push(`  ${w.knob}: ${w.file} ${JSON.stringify(w.old)} → ${JSON.stringify(w.new)} ${w.outcome}${now}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);

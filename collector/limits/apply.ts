@@ -39,6 +39,8 @@ export interface ApplyOptions {
 
 interface Done {
   readonly write: PlannedWrite;
+  /** The kernel took the write (it may still have read back wrong): a rollback restores it. */
+  written: boolean;
   effective?: string;
   outcome: WriteResult['outcome'];
 }
@@ -55,33 +57,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const done: Done[] = [];
   let error: LimitError | undefined;
   for (const write of plan.writes) {
-    const entry: Done = { write, outcome: 'failed' };
+    const entry: Done = { write, written: false, outcome: 'failed' };
     done.push(entry);
     try {
       writeKernelFile(write.dir, write.file, write.text);
-    } catch (err) {
-      if (err instanceof LimitError) error = err;
-      else if ((err as NodeJS.ErrnoException).code) error = kernelRefusal(err, write, usageHint(write));
-      else throw err;
-      log(write, 'failed', write.text, undefined, error.message);
-      entry.effective = readRelevant(write);
-      break;
-    }
-    // The write went through: from here on a failure must undo this write too.
-    entry.outcome = 'applied';
-    try {
+      // From here on a failure must undo this write too.
+      entry.written = true;
       if (write.settle) await settle(write, write.settle);
-      const text = readKernelFile(write.dir, write.file) ?? '';
-      const check = checkReadBack(write.expect, text);
+      const check = checkReadBack(write.expect, readKernelFile(write.dir, write.file) ?? '');
       entry.effective = check.effective;
       if (!check.ok) throw readBackMismatch(write, check.effective);
+      entry.outcome = 'applied';
       log(write, 'applied', write.text, check.effective);
     } catch (err) {
-      if (!(err instanceof LimitError)) throw err;
-      error = err;
-      entry.outcome = 'failed';
-      log(write, 'failed', write.text, entry.effective, err.message);
-      entry.outcome = 'applied'; // written: the rollback below restores it
+      if (err instanceof LimitError) error = err;
+      else if ((err as NodeJS.ErrnoException).code !== undefined) error = kernelRefusal(err, write, usageHint(write));
+      else throw err; // a bug, not the kernel: let it surface
+      entry.effective ??= readRelevant(write);
+      log(write, 'failed', write.text, entry.effective, error.message);
       break;
     }
   }
@@ -111,7 +104,7 @@ type Log = (write: PlannedWrite, outcome: AuditOutcome, text: string, effective?
 /** Restores, newest first, every write that went through. A failed restore is logged and reported. */
 async function rollback(done: Done[], log: Log): Promise<void> {
   for (const entry of [...done].reverse()) {
-    if (entry.outcome !== 'applied') continue;
+    if (!entry.written) continue;
     const { write } = entry;
     try {
       writeKernelFile(write.dir, write.file, write.rollbackText);

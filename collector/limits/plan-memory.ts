@@ -72,7 +72,7 @@ function planV1(ctx: PlanContext, home: ControllerHome): void {
   }
   if (newMem !== undefined) checkUsage(ctx, home, 'memory.usage_in_bytes', newMem, 'memory');
   const memWrite = () => newMem !== undefined && ctx.add({
-    knob: 'memory', controller: 'memory', home, file: 'memory.limit_in_bytes', old: String(curMem === 'max' ? -1 : curMem),
+    knob: 'memory', controller: 'memory', home, file: 'memory.limit_in_bytes', old: numberOrMax(curMem, 1),
     text: numberOrMax(newMem, 1), rollbackText: numberOrMax(curMem, 1), expect: { kind: 'bytes', value: newMem },
   });
   const memswWrite = () => newMemsw !== undefined && ctx.add({

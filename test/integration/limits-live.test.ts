@@ -79,6 +79,7 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     expect(writes.map((w) => w.effective)).toEqual([v2 ? '30000 100000' : '30000']);
     await sleep(1000); // let the bandwidth timer settle into its periods
     const cores = await coresOver(cg, 3000);
+    console.info(`${host!.label}: --cpus 0.3 held stress-ng --cpu 1 to ${cores.toFixed(3)} core over 3 s`);
     expect(cores).toBeGreaterThan(0.27);
     expect(cores).toBeLessThan(0.33);
   });
@@ -89,10 +90,12 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     await cg.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '200M', '--vm-keep', '--timeout', '120s', '--quiet']);
     if (v2) {
       const events = await waitFor(() => { const t = cg.read('memory', 'memory.events'); return keyed(t, 'oom_kill') > 0 && t; }, { timeoutMs: 60_000, what: 'an OOM kill in memory.events' });
+      console.info(`${host!.label}: 64M limit, 200M load: memory.events ${events.trim().replace(/\n/g, ', ')}, peak ${cg.read('memory', 'memory.peak').trim()}`);
       expect(keyed(events, 'max')).toBeGreaterThan(0);
       expect(Number(cg.read('memory', 'memory.peak'))).toBeLessThanOrEqual(64 * MiB);
     } else {
       await waitFor(() => keyed(cg.read('memory', 'memory.oom_control'), 'oom_kill') > 0, { timeoutMs: 60_000, what: 'an OOM kill in memory.oom_control' });
+      console.info(`${host!.label}: 64M limit, 200M load: failcnt ${cg.read('memory', 'memory.failcnt').trim()}, max usage ${cg.read('memory', 'memory.max_usage_in_bytes').trim()}, oom_kill ${keyed(cg.read('memory', 'memory.oom_control'), 'oom_kill')}`);
       expect(Number(cg.read('memory', 'memory.failcnt'))).toBeGreaterThan(0);
       expect(Number(cg.read('memory', 'memory.max_usage_in_bytes'))).toBeLessThanOrEqual(64 * MiB);
     }
@@ -145,14 +148,18 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     await cg.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '120s', '--quiet']);
     await waitFor(() => cg.procs().length >= 2, { what: 'the stress-ng worker' });
     freezer.join();
-    expect(await coresOver(cg, 1000)).toBeGreaterThan(0.2);
+    const running = await coresOver(cg, 1000);
+    expect(running).toBeGreaterThan(0.2);
     const frozen = await runCgmeter(['freeze', cg.path, '--audit-log', auditLog]);
     expect(frozen.code, frozen.stderr).toBe(0);
     expect(frozen.stdout).toMatch(v2 ? /cgroup\.freeze "0" → "1" applied/ : /freezer\.state "THAWED" → "FROZEN" applied/);
-    expect(await coresOver(cg, 1500)).toBeLessThan(0.02);
+    const stopped = await coresOver(cg, 1500);
+    expect(stopped).toBeLessThan(0.02);
     const thawed = await runCgmeter(['thaw', cg.path, '--audit-log', auditLog]);
     expect(thawed.code, thawed.stderr).toBe(0);
-    expect(await coresOver(cg, 2000)).toBeGreaterThan(0.2);
+    const resumed = await coresOver(cg, 2000);
+    console.info(`${host!.label}: ${running.toFixed(3)} core before freeze, ${stopped.toFixed(4)} frozen, ${resumed.toFixed(3)} after thaw`);
+    expect(resumed).toBeGreaterThan(0.2);
   });
 
   it('an io write limit throttles direct writes to the disk', async () => {
@@ -168,6 +175,7 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     await new Promise((resolve) => (dd.exitCode !== null ? resolve(undefined) : dd.once('exit', resolve)));
     const seconds = (performance.now() - started) / 1000;
     rmSync(join(dir, 'cgm-io-test'), { force: true });
+    console.info(`${host!.label}: 3 MiB of O_DIRECT writes took ${seconds.toFixed(2)} s under --io-write-bps ${devno}=1M`);
     expect(dd.exitCode).toBe(0);
     // 3 MiB at 1 MiB/s: about 3 s (the first slice may pass at once); unthrottled it takes ms.
     expect(seconds).toBeGreaterThan(1.8);
@@ -179,6 +187,22 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     await expectApplied(limit(cg, '--cpuset-cpus', '0'));
     const child = await cg.spawnIn('sleep', ['60']);
     expect(/^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]).toBe('0');
+  });
+
+  it('memory and memory+swap are lowered and raised in an order the kernel accepts', async () => {
+    const cg = createTestCgroup('swap', { controllers: ['cpu', 'memory', 'pids'] });
+    const files = (writes: Array<{ file: string; effective: string }>) => writes.map((w) => [w.file.slice(w.file.lastIndexOf('/') + 1), w.effective]);
+    const set = await expectApplied(limit(cg, '--memory', '256M', '--memory-swap', '512M'));
+    // v2's swap.max is swap alone: memory-swap minus memory.
+    expect(files(set)).toEqual(v2
+      ? [['memory.max', String(256 * MiB)], ['memory.swap.max', String(256 * MiB)]]
+      : [['memory.limit_in_bytes', String(256 * MiB)], ['memory.memsw.limit_in_bytes', String(512 * MiB)]]);
+    const lower = await expectApplied(limit(cg, '--memory', '64M', '--memory-swap', '96M'));
+    if (!v2) expect(files(lower).map(([f]) => f)).toEqual(['memory.limit_in_bytes', 'memory.memsw.limit_in_bytes']);
+    const raise = await expectApplied(limit(cg, '--memory', '300M', '--memory-swap', '600M'));
+    if (!v2) expect(files(raise).map(([f]) => f)).toEqual(['memory.memsw.limit_in_bytes', 'memory.limit_in_bytes']);
+    const unset = await expectApplied(limit(cg, '--unset', 'memory', '--unset', 'memory-swap'));
+    expect(unset.every((w) => w.effective === 'max' || /^\d{19}$/.test(w.effective))).toBe(true);
   });
 
   it('weight, memory high, swap and the period are written and read back', async () => {

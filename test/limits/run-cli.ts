@@ -19,10 +19,9 @@ export interface CliRun {
 }
 
 function newestSource(): number {
-  const dirs = [join(ROOT, 'collector/limits'), join(ROOT, 'cli/commands')];
-  let newest = statSync(join(ROOT, 'cli/main.ts')).mtimeMs;
-  for (const dir of dirs) {
-    for (const name of readdirSync(dir)) if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
+  let newest = Math.max(statSync(join(ROOT, 'cli/main.ts')).mtimeMs, statSync(join(ROOT, 'cli/commands/limit.ts')).mtimeMs);
+  for (const name of readdirSync(join(ROOT, 'collector/limits'))) {
+    if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(ROOT, 'collector/limits', name)).mtimeMs);
   }
   return newest;
 }
@@ -33,7 +32,9 @@ let useBin = false;
 /** `npm run build` when dist/ lacks the limits code or is older than it (a full tsc run: ~10 s). */
 export async function ensureBuilt(): Promise<void> {
   if (built) return;
-  if (!existsSync(BUILT) || statSync(BUILT).mtimeMs < newestSource()) {
+  // In the v2 VM (emulated CPU, ~10× slower) the host's build is used as it is: `npm test` builds first.
+  const stale = process.env.V2VM !== '1' && statSync(BUILT, { throwIfNoEntry: false }) !== undefined && statSync(BUILT).mtimeMs < newestSource();
+  if (!existsSync(BUILT) || stale) {
     // Type errors elsewhere in the tree must not stop the emit the tests need: check the file instead.
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'ignore' });
