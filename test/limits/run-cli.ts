@@ -1,6 +1,5 @@
-// Test support: runs `cgmeter limit|freeze|thaw` as a real process from dist/. Uses bin/cgmeter.js
-// once cli/main.ts lists the commands; until then test/limits/limit-entry.mjs, which dispatches
-// to them with main's rules. Builds dist/ first when it is older than the limits sources.
+// Test support: runs `cgmeter limit|freeze|thaw` as a real process (bin/cgmeter.js on dist/), building
+// dist/ first when it is older than the limits sources.
 
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/cgmeter.js');
-const ENTRY = join(ROOT, 'test/limits/limit-entry.mjs');
 const BUILT = join(ROOT, 'dist/cli/commands/limit.js');
 
 export interface CliRun {
@@ -27,7 +25,6 @@ function newestSource(): number {
 }
 
 let built = false;
-let useBin = false;
 
 /** `npm run build` when dist/ lacks the limits code or is older than it (a full tsc run: ~10 s). */
 export async function ensureBuilt(): Promise<void> {
@@ -43,8 +40,6 @@ export async function ensureBuilt(): Promise<void> {
     }
     if (!existsSync(BUILT)) throw new Error(`npm run build did not produce ${BUILT}`);
   }
-  const main = await import(join(ROOT, 'dist/cli/main.js')) as { COMMANDS: ReadonlyArray<{ name: string }> };
-  useBin = main.COMMANDS.some((c) => c.name === 'limit');
   built = true;
 }
 
@@ -52,7 +47,7 @@ export async function ensureBuilt(): Promise<void> {
 export async function runCgmeter(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   await ensureBuilt();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [useBin ? BIN : ENTRY, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
