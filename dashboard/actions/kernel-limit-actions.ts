@@ -62,6 +62,8 @@ export class KernelLimitActions implements LimitActions {
       // By path: the row is a cgroup discovery listed; names can be ambiguous, paths cannot.
       resolved = resolveTarget(collector.hierarchy, knownCgroups(collector), target.key, { allowRoot: false });
       const result = await applyPlan(plan(resolved), { audit: this.audit, actor: this.actor });
+      // Limits are read on the slow cadence: read this cgroup's again now, so the next frame shows the change.
+      collector.refreshSlowFiles(resolved.path);
       return { ok: result.ok, message: describe(action, target.name, result) };
     } catch (err) {
       if (!(err instanceof LimitError)) throw err;
