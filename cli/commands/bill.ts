@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { UsageError, parseDurationMs } from '../units.js';
 import { DEFAULT_LEDGER_PATH } from '../../collector/ledger/attach.js';
 import {
-  billingReport, loadRateCard, parseFormat, renderReport, RateCardError, ReportInputError, PrometheusQueryError,
+  billingReport, loadRateCard, parseFormat, renderReport, RateCardError, ReportInputError, PrometheusQueryError, LedgerNotFoundError,
   type BillingSource,
 } from '../../exporters/billing/index.js';
 
@@ -55,9 +55,8 @@ export const billCommand: Command = {
       else process.stdout.write(text);
       return 0;
     } catch (err) {
-      if (err instanceof ReportInputError || err instanceof RateCardError || err instanceof PrometheusQueryError) throw new UsageError(err.message);
-      if ((err as { code?: string }).code === 'SQLITE_CANTOPEN') {
-        throw new UsageError(`no ledger at ${String(v.ledger ?? DEFAULT_LEDGER_PATH)}: run \`cgmeter serve\` (it writes the ledger) or point --ledger at its file`);
+      if (err instanceof ReportInputError || err instanceof RateCardError || err instanceof PrometheusQueryError || err instanceof LedgerNotFoundError) {
+        throw new UsageError(err.message);
       }
       throw err;
     }

@@ -91,6 +91,12 @@ export function countersOf(sample: CgroupSample): LedgerCounters {
   };
 }
 
+/** Only the network counters (a pod's: its CPU and memory are billed on its containers). */
+export function networkCountersOf(sample: CgroupSample): LedgerCounters {
+  const all = countersOf(sample);
+  return { monotonicMs: all.monotonicMs, timestampMs: all.timestampMs, netnsInode: all.netnsInode, netRxBytes: all.netRxBytes, netTxBytes: all.netTxBytes };
+}
+
 /** The counters of a cgroup at the moment it was created: every cumulative counter starts at 0. */
 export function countersAtCreation(current: LedgerCounters, createdMs: number, withNetwork: boolean): LedgerCounters {
   return {

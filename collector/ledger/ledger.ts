@@ -6,16 +6,18 @@
 //
 // What is billed: cgroups whose identity.kind is 'container' (leaves an engine made). Pod, QoS and
 // slice cgroups are parents whose counters include their containers', so billing them too would
-// count twice; a pod is the sum of its containers. The root cgroup `/` gives the host's totals.
+// count twice; a pod is the sum of its containers, plus its network, which the pod cgroup owns.
+// The root cgroup `/` gives the host's totals.
 
 import type Database from 'better-sqlite3';
 import type { Snapshot } from '../model/derive.js';
 import type { CgroupSample } from '../model/sample.js';
 import { splitInterval, bucketOf, HOUR_MS } from './buckets.js';
-import { countersAtCreation, countersOf, type LedgerCounters } from './counters.js';
+import { countersAtCreation, countersOf, networkCountersOf, type LedgerCounters } from './counters.js';
 import { countCpuList, type HostFacts } from './host-facts.js';
 import { accumulate, emptyUsage, integrate, type IntervalStep, type UsageDelta } from './integrate.js';
 import { openLedgerDatabase } from './schema.js';
+import { billable, ROOT } from './billable.js';
 import { decodeCounters, LedgerStatements, type ContainerRow } from './statements.js';
 
 export interface LedgerOptions {
@@ -55,7 +57,6 @@ interface CachedContainer {
 
 /** Ended incarnations keep their base this long, so one that reappears (a walk hiccup) resumes. */
 const ENDED_BASE_KEEP_MS = HOUR_MS;
-const ROOT = '/';
 
 export class Ledger {
   readonly db: Database.Database;
@@ -109,7 +110,8 @@ export class Ledger {
           this.sql.containerEnded.run(previous.counters.timestampMs, previous.containerKey);
           stats.ended++;
         }
-        const counters = countersOf(sample);
+        const networkOnly = sample.identity.kind === 'pod';
+        const counters = networkOnly ? networkCountersOf(sample) : countersOf(sample);
         let base = same ? previous.counters : undefined;
         const fromCreation = base === undefined && this.createdWhileWatching(sample);
         if (fromCreation) base = countersAtCreation(counters, sample.createdMs!, !this.netnsKnown(counters.netnsInode));
@@ -119,6 +121,7 @@ export class Ledger {
         const rowId = this.saveBase(sample, same ? previous : undefined, key, result.base);
         staged.set(sample.path, { rowId, inode: sample.inode, identityId: sample.identity.id, containerKey: key, endedMs: null, counters: result.base });
         if (result.step === undefined) continue;
+        if (networkOnly) result.step.usage.aliveSeconds = 0; // a pod is not one more container alive
         stats.intervals++;
         if (fromCreation) stats.fromCreation++;
         if (result.step.resets.length > 0) {
@@ -225,6 +228,7 @@ export class Ledger {
       runtime: id.runtime, containerId: id.id, name: id.name, image: id.image ?? null, labelsJson: JSON.stringify(id.labels ?? {}),
       pod: id.pod ?? null, podUid: id.podUid ?? null, namespace: id.namespace ?? null, containerName: id.containerName ?? null,
       cgroupPath: sample.path, createdMs: sample.createdMs ?? null, firstSampleMs: sample.timestampMs, fromCreation: fromCreation ? 1 : 0,
+      kind: id.kind === 'pod' ? 'pod' : 'container',
     };
     const key = this.sql.upsertContainer(row);
     staged.set(identityKey, { key, signature, identity: id, path: sample.path });
@@ -278,23 +282,4 @@ export class Ledger {
       this.db.prepare(`DELETE FROM meta WHERE key IN ('watching_since_ms', 'boot_id')`).run();
     })();
   }
-}
-
-/**
- * The root and every container, one path per container identity: when an engine nests the
- * container's processes in a child of its scope (crun's `container` subgroup) both name the same
- * container, and the deeper path is the one whose counters are the container's alone.
- */
-function billable(snapshots: readonly Snapshot[]): CgroupSample[] {
-  const byIdentity = new Map<string, CgroupSample>();
-  const out: CgroupSample[] = [];
-  for (const { sample } of snapshots) {
-    if (sample.path === ROOT) out.push(sample);
-    else if (sample.identity.kind === 'container') {
-      const key = `${sample.identity.runtime}\u0000${sample.identity.id}`;
-      const other = byIdentity.get(key);
-      if (!other || other.path.length < sample.path.length) byIdentity.set(key, sample);
-    }
-  }
-  return out.concat([...byIdentity.values()]);
 }

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS containers (
   created_ms REAL, first_sample_ms REAL NOT NULL,
   ended_ms REAL,
   from_creation INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT 'container',
   resets INTEGER NOT NULL DEFAULT 0,
   UNIQUE (runtime, container_id)
 );

@@ -29,6 +29,8 @@ export interface ContainerRow {
   readonly createdMs: number | null;
   readonly firstSampleMs: number;
   readonly fromCreation: number;
+  /** 'pod' for a pod's network-only row. */
+  readonly kind: 'container' | 'pod';
 }
 
 export class LedgerStatements {
@@ -71,9 +73,9 @@ export class LedgerStatements {
     // when and how the container was first metered stays as first recorded.
     this.containerUpsert = db.prepare(
       `INSERT INTO containers (runtime, container_id, name, image, labels_json, pod, pod_uid, namespace, container_name,
-         cgroup_path, created_ms, first_sample_ms, from_creation)
+         cgroup_path, created_ms, first_sample_ms, from_creation, kind)
        VALUES (@runtime, @containerId, @name, @image, @labelsJson, @pod, @podUid, @namespace, @containerName,
-         @cgroupPath, @createdMs, @firstSampleMs, @fromCreation)
+         @cgroupPath, @createdMs, @firstSampleMs, @fromCreation, @kind)
        ON CONFLICT (runtime, container_id) DO UPDATE SET name = excluded.name, image = coalesce(excluded.image, image),
          labels_json = excluded.labels_json, pod = coalesce(excluded.pod, pod), pod_uid = coalesce(excluded.pod_uid, pod_uid),
          namespace = coalesce(excluded.namespace, namespace), container_name = coalesce(excluded.container_name, container_name),

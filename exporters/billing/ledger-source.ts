@@ -2,6 +2,7 @@
 // both proceed).
 
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { HOUR_MS } from '../../collector/ledger/buckets.js';
 import { ADDITIVE_FIELDS, PEAK_FIELDS, emptyUsage, type UsageDelta } from '../../collector/ledger/integrate.js';
 import { openLedgerReadOnly, USAGE_COLUMNS } from '../../collector/ledger/schema.js';
@@ -39,6 +40,7 @@ export function readLedgerUsage(db: Database.Database, fromMs: number, toMs: num
       namespace: orUndefined(c.namespace as string | null), cgroupPath: c.cgroup_path as string,
       createdMs: orUndefined(c.created_ms as number | null), firstSampleMs: c.first_sample_ms as number,
       endedMs: orUndefined(c.ended_ms as number | null), fromCreation: c.from_creation === 1, resets: c.resets as number,
+      kind: c.kind === 'pod' ? 'pod' : 'container',
     });
   }
   const hostRows = db.prepare(`SELECT hour_ms, covered_s, cpu_capacity_core_s, mem_capacity_byte_s, ${SELECT_USAGE} FROM host_hourly WHERE hour_ms >= ? AND hour_ms < ? ORDER BY hour_ms`)
@@ -51,7 +53,13 @@ export function readLedgerUsage(db: Database.Database, fromMs: number, toMs: num
   return { source: 'ledger', bucketMs: HOUR_MS, containers, usage, hosts, notes: [] };
 }
 
+export class LedgerNotFoundError extends Error {
+  override readonly name = 'LedgerNotFoundError';
+}
+
 export function loadLedgerUsage(path: string, fromMs: number, toMs: number): UsageData {
+  // A reader never creates the file: no ledger means serve has not run with it (or --ledger is wrong).
+  if (!existsSync(path)) throw new LedgerNotFoundError(`no ledger at ${path}: \`cgmeter serve\` writes it (see its --ledger), or point --ledger at its file`);
   const db = openLedgerReadOnly(path);
   try {
     return readLedgerUsage(db, fromMs, toMs);

@@ -40,6 +40,10 @@ export function parseBasis(text: string): Basis {
 
 /** The group a container belongs to, and how the group is shown. */
 export function groupOf(container: ContainerInfo, by: GroupBy): { readonly group: string; readonly label: string } {
+  const podName = container.pod ? (container.namespace ? `${container.namespace}/${container.pod}` : container.pod) : undefined;
+  if (container.kind === 'pod' && (by.kind === 'container' || by.kind === 'image')) {
+    return by.kind === 'image' ? value('(pod network)', '') : { group: container.key, label: `pod ${podName ?? container.podUid ?? container.containerId} network` };
+  }
   switch (by.kind) {
     case 'container': {
       const short = container.containerId.length > 12 && /^[0-9a-f]+$/.test(container.containerId) ? container.containerId.slice(0, 12) : container.containerId;
@@ -49,8 +53,8 @@ export function groupOf(container: ContainerInfo, by: GroupBy): { readonly group
     case 'image':
       return value(container.image, '(no image)');
     case 'pod':
-      return container.pod ? value(container.namespace ? `${container.namespace}/${container.pod}` : container.pod, '')
-        : value(container.podUid, '(no pod)');
+      // By uid: a pod's name may be known on some of its rows (engine metadata) and not on others.
+      return container.podUid ? { group: container.podUid, label: podName ?? container.podUid } : value(podName, '(no pod)');
     case 'namespace':
       return value(container.namespace, '(no namespace)');
     case 'runtime':

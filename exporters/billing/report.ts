@@ -11,7 +11,7 @@ import {
   GIB, SECONDS_PER_HOUR, type Basis, type Cost, type GroupBy,
 } from './pricing.js';
 import { NO_PRICES, type MemoryMetric, type RateCard } from './rate-card.js';
-import type { UsageData } from './usage-data.js';
+import type { ContainerInfo, UsageData } from './usage-data.js';
 
 export interface ReportOptions {
   readonly by: GroupBy;
@@ -54,6 +54,8 @@ export interface ReportContainer {
   readonly createdMs?: number;
   readonly endedMs?: number;
   readonly fromCreation: boolean;
+  /** 'pod': a pod's network (its containers' CPU and memory are on their own rows). */
+  readonly kind: 'container' | 'pod';
   readonly samples: number;
   readonly hoursAlive: number;
   readonly cpuCoreHours: number;
@@ -107,6 +109,19 @@ interface GroupAcc {
 const hours = (seconds: number) => seconds / SECONDS_PER_HOUR;
 const gib = (bytes: number) => bytes / GIB;
 
+/** For each pod uid, one of its containers: where a pod's network row takes its identity from. */
+function podMembers(data: UsageData): Map<string, ContainerInfo> {
+  const members = new Map<string, ContainerInfo>();
+  for (const c of data.containers.values()) if (c.kind !== 'pod' && c.podUid && !members.has(c.podUid)) members.set(c.podUid, c);
+  return members;
+}
+
+function podRowIdentity(pod: ContainerInfo, members: ReadonlyMap<string, ContainerInfo>): ContainerInfo {
+  const member = pod.podUid === undefined ? undefined : members.get(pod.podUid);
+  if (!member) return pod;
+  return { ...pod, labels: member.labels, pod: member.pod ?? pod.pod, namespace: member.namespace ?? pod.namespace };
+}
+
 export function buildReport(data: UsageData, options: ReportOptions): BillingReport {
   const card = options.rateCard ?? NO_PRICES;
   const memory = card.memory;
@@ -115,9 +130,12 @@ export function buildReport(data: UsageData, options: ReportOptions): BillingRep
   const containersUsed = emptyUsage();
   const buckets = new Set<number>();
   const seriesCells = new Map<string, Map<number, number>>();
+  const members = podMembers(data);
   for (const row of data.usage) {
-    const container = data.containers.get(row.containerKey);
-    if (!container) continue;
+    const stored = data.containers.get(row.containerKey);
+    if (!stored) continue;
+    // A pod's network row is grouped as its containers are (their labels, namespace, pod name).
+    const container = stored.kind === 'pod' ? podRowIdentity(stored, members) : stored;
     const { group, label } = groupOf(container, options.by);
     let acc = groups.get(group);
     if (!acc) {
@@ -126,7 +144,7 @@ export function buildReport(data: UsageData, options: ReportOptions): BillingRep
     }
     const u = row.usage;
     const billed = billedSeconds(u, options.basis, memory);
-    acc.containers.add(row.containerKey);
+    if (container.kind !== 'pod') acc.containers.add(row.containerKey);
     acc.aliveSeconds += u.aliveSeconds;
     acc.cpuCoreSeconds += billed.cpuCoreSeconds;
     acc.memoryByteSeconds += billed.memoryByteSeconds;
@@ -226,7 +244,7 @@ export function buildReport(data: UsageData, options: ReportOptions): BillingRep
   if (fromMs !== options.requestedFromMs || toMs !== options.requestedToMs) {
     notes.push(`rollups are hourly: the window was widened to whole hours, ${new Date(fromMs).toISOString()} to ${new Date(toMs).toISOString()}`);
   }
-  const ended = [...perContainer.keys()].filter((k) => data.containers.get(k)?.endedMs !== undefined).length;
+  const ended = [...perContainer.keys()].filter((k) => data.containers.get(k)?.kind !== 'pod' && data.containers.get(k)?.endedMs !== undefined).length;
   if (ended > 0 && data.source === 'ledger') notes.push(`${ended} container(s) ended in the window: each is billed up to its last reading; what it used after that (at most one sampling interval) is not`);
 
   return {
@@ -244,10 +262,11 @@ export function buildReport(data: UsageData, options: ReportOptions): BillingRep
       groups: rows.map((r) => ({ group: r.group, label: r.label, values: bucketsMs.map((b) => seriesCells.get(r.group)?.get(b) ?? 0) })),
     },
     containers: [...perContainer].map(([key, c]) => {
-      const info = data.containers.get(key)!;
+      const stored = data.containers.get(key)!;
+      const info = stored.kind === 'pod' ? podRowIdentity(stored, members) : stored;
       return {
         group: groupOf(info, options.by).group, key, name: info.name, containerId: info.containerId, runtime: info.runtime, image: info.image,
-        instance: info.instance, createdMs: info.createdMs, endedMs: info.endedMs, fromCreation: info.fromCreation ?? false,
+        instance: info.instance, createdMs: info.createdMs, endedMs: info.endedMs, fromCreation: info.fromCreation ?? false, kind: info.kind ?? 'container',
         samples: c.samples, hoursAlive: hours(c.alive), cpuCoreHours: hours(c.cpu),
       };
     }),

@@ -25,6 +25,8 @@ export interface ContainerInfo {
   readonly fromCreation?: boolean;
   /** Counter resets seen (each contributed 0 for one interval). */
   readonly resets?: number;
+  /** 'pod': the network of a pod whose containers share its namespace (no CPU or memory of its own). */
+  readonly kind?: 'container' | 'pod';
 }
 
 export interface UsageRow {

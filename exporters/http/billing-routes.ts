@@ -3,7 +3,7 @@
 // html or table. A bad parameter is a 400 whose message says what would be right.
 
 import type { Hono } from 'hono';
-import { billingReport, CONTENT_TYPES, parseFormat, renderReport, RateCardError, ReportInputError, type RateCard } from '../billing/index.js';
+import { billingReport, CONTENT_TYPES, LedgerNotFoundError, parseFormat, renderReport, RateCardError, ReportInputError, type RateCard } from '../billing/index.js';
 
 export interface BillingRouteDeps {
   /** The ledger file `serve` writes (opened read-only per request). */
@@ -23,7 +23,7 @@ export function registerBillingRoutes(app: Hono, deps: BillingRouteDeps): void {
       return c.body(renderReport(report, format), 200, { 'content-type': CONTENT_TYPES[format] });
     } catch (err) {
       if (err instanceof ReportInputError || err instanceof RateCardError) return c.json({ error: err.message }, 400);
-      if ((err as { code?: string }).code === 'SQLITE_CANTOPEN') return c.json({ error: `no ledger at ${deps.ledgerPath} yet` }, 503);
+      if (err instanceof LedgerNotFoundError) return c.json({ error: `no ledger at ${deps.ledgerPath} yet` }, 503);
       throw err;
     }
   });

@@ -156,6 +156,15 @@ describe('Ledger', () => {
     expect(totals(ledger)).toEqual({ [hexId('c')]: { cpu: 1, alive: 1, mem: 0, samples: 1 } });
   });
 
+  it('keeps the newest identity of a container (engine metadata arrives after its first sample)', () => {
+    const ledger = newLedger();
+    tick(ledger, T0, [{ path: A, createdMs: 1, cpuSeconds: 1 }]);
+    tick(ledger, T0 + 1000, [{ path: A, createdMs: 1, cpuSeconds: 2, identity: { name: 'web-1', image: 'shop/web:3', labels: { team: 'shop' } } }]);
+    tick(ledger, T0 + 2000, [{ path: A, createdMs: 1, cpuSeconds: 3, identity: { name: 'web-1', image: 'shop/web:3', labels: { team: 'shop' } } }]);
+    expect(ledger.db.prepare('SELECT count(*) n, name, image, labels_json FROM containers').get()).toEqual({ n: 1, name: 'web-1', image: 'shop/web:3', labels_json: '{"team":"shop"}' });
+    expect(totals(ledger)[hexId('a')]!.cpu).toBe(2);
+  });
+
   it('refuses a second writer on the same file', () => {
     const path = tempPath();
     newLedger(path);
