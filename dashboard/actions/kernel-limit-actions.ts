@@ -2,7 +2,9 @@
 // resolved among the cgroups discovery knows, planned, applied with read-back and rollback, and
 // audited — the same path `cgmeter limit/freeze/thaw` takes. The dashboard writes no file itself.
 
+import { basename } from 'node:path';
 import type { Collector } from '../../collector/poller.js';
+import { shortBytes } from '../text/format.js';
 import {
   AuditLog, DEFAULT_FREEZE_TIMEOUT_MS, LimitError, applyPlan, cliActor, knownCgroups, parseLimitRequest,
   planFreeze, planLimits, resolveTarget, targetOf, type Actor, type ApplyResult, type LimitAction, type Plan,
@@ -27,10 +29,15 @@ function vocabularyValue(value: number): string {
   return value === Infinity ? 'max' : String(Number.isInteger(value) ? value : Number(value.toPrecision(6)));
 }
 
-/** v1 reads "unlimited" back as 2^63 rounded down to a page: say it in words. */
-function effectiveText(text: string | undefined): string {
-  if (text === undefined) return '';
-  return /^\d{19}$/.test(text) ? ' (no limit)' : ` (kernel reads ${text})`;
+/**
+ * A kernel file's value as a person reads it: `max` for the unlimited spellings (v1's -1 and 2^63
+ * rounded down to a page), sizes in memory files as `48M`; anything else as the kernel wrote it.
+ */
+export function kernelValueText(file: string, text: string): string {
+  const t = text.trim();
+  if (t === '-1' || t === 'max' || /^\d{19}$/.test(t)) return 'max';
+  if (/(^|\/)memory\.[\w.]+$/.test(file) && /^\d+$/.test(t)) return shortBytes(Number(t));
+  return t;
 }
 
 export class KernelLimitActions implements LimitActions {
@@ -78,5 +85,10 @@ function describe(action: LimitAction, name: string, result: ApplyResult): strin
   if (!result.ok) return `${action} ${name} failed, nothing left changed: ${result.error?.message ?? 'unknown error'}`;
   if (action !== 'limit') return `${name} ${action === 'freeze' ? 'frozen' : 'thawed'}`;
   const writes = result.writes.filter((w) => w.outcome === 'applied');
-  return `${name}: ${writes.map((w) => `${w.knob} ${w.old} → ${w.new}${effectiveText(w.effective)}`).join(', ')}`;
+  const shown = writes.map((w) => {
+    const file = basename(w.file);
+    const now = w.effective === undefined ? '' : `, reads ${kernelValueText(file, w.effective)}`;
+    return `${file} ${kernelValueText(file, w.old)} → ${kernelValueText(file, w.new)}${now}`;
+  });
+  return `${name}: ${shown.join('; ')}`;
 }

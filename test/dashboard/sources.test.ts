@@ -1,6 +1,8 @@
 // Sources: --remote against the real JSON API (hono's containers route on 127.0.0.1), and
 // --replay over recorded Samples (in memory, as the ledger would give them), time specs.
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,16 @@ describe('remote: the JSON API of cgmeter serve', () => {
     expect(source.label).toBe(new URL(base).host);
     expect(source.actions.unavailableReason).toMatch(/not through --remote/);
   });
+  it('cgmeter top --once --remote prints the remote frame', async () => {
+    // Asynchronous: the server answers from this very process.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/dashboard/top-entry.ts', '--once', '--remote', base, '--sort', 'mem'],
+      { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAME +IMAGE +CORES/);
+    expect(lines[1]).toMatch(/^376f487bf992 +docker +0\.32 +64% +133M/);
+    expect(lines).toHaveLength(11);
+  });
+
   it('says so when the server is not there, and keeps polling', async () => {
     const source = new RemoteSource('http://127.0.0.1:1', 50);
     const listener = collect();

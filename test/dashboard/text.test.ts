@@ -65,3 +65,15 @@ describe('terminal output', () => {
     expect(colourWanted({})).toBe(true);
   });
 });
+
+describe('kernel values in action results', () => {
+  it('says max for every unlimited spelling and sizes for memory files', async () => {
+    const { kernelValueText } = await import('../../dashboard/actions/kernel-limit-actions.js');
+    expect(kernelValueText('memory.limit_in_bytes', '-1')).toBe('max');
+    expect(kernelValueText('memory.limit_in_bytes', '9223372036854771712')).toBe('max');
+    expect(kernelValueText('memory.max', '50331648\n')).toBe('48M');
+    expect(kernelValueText('cpu.cfs_quota_us', '50000')).toBe('50000');
+    expect(kernelValueText('cpu.max', 'max 100000')).toBe('max 100000');
+    expect(kernelValueText('pids.max', 'max')).toBe('max');
+  });
+});
