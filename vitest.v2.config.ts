@@ -7,7 +7,7 @@ export default defineConfig({
   // The project directory is shared with the host: keep the VM's vite/vitest cache out of it.
   cacheDir: `${tmpdir()}/cgmeter-vitest-v2`,
   test: {
-    include: ['test/integration/**/*.test.ts'],
+    include: ['test/integration/**/*.test.ts', 'test/exporters/serve/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,

@@ -32,6 +32,7 @@ echo "=== test:v2: cgroup v2 VM run (shared ${root} at /host; host kernel $(unam
 start=$(date +%s)
 rc=0
 bash "$vm" "$root" "echo \"=== test:v2: inside the pure cgroup v2 VM: kernel \$(uname -r), \$(nproc) vCPUs, cgroup2 controllers: \$(cat /sys/fs/cgroup/cgroup.controllers) ===\"
+ip link set lo up 2>/dev/null || true  # servers under test listen on 127.0.0.1
 exec node_modules/.bin/vitest run --config vitest.v2.config.ts$args" || rc=$?
 echo "=== test:v2: cgroup v2 VM run finished: exit $rc after $(( $(date +%s) - start )) s ==="
 exit "$rc"
