@@ -43,7 +43,10 @@ export interface LimitsApiOptions {
 
 const MIN_TOKEN_LENGTH = 16;
 
-/** Reads and checks the flags once at start-up; a bad setting stops `serve` with exit code 2. */
+/**
+ * Reads and checks the flags once at start-up (token file, and that the audit log can be written);
+ * a bad setting stops `serve` with exit code 2 before anything runs.
+ */
 export function limitsApiOptionsFrom(args: ParsedArgs): LimitsApiOptions {
   const enabled = args.values['enable-limits-api'] === true;
   const auditLogPath = (args.values['audit-log'] as string | undefined) ?? DEFAULT_AUDIT_LOG;
@@ -60,6 +63,11 @@ export function limitsApiOptionsFrom(args: ParsedArgs): LimitsApiOptions {
   }
   if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
     throw new UsageError(`--api-token-file ${tokenFile} must hold one token of at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+  }
+  try {
+    new AuditLog(auditLogPath).ensureWritable(); // an API whose changes cannot be logged is not served
+  } catch (err) {
+    throw new UsageError(`--enable-limits-api: ${(err as Error).message}`);
   }
   return { enabled, token, auditLogPath };
 }
@@ -98,11 +106,6 @@ export function registerLimitsRoutes(app: Hono, deps: LimitsRoutesDeps): void {
   if (deps.options.token === undefined) throw new Error('bug: limits API enabled without a token');
   const expected = digest(deps.options.token);
   const audit = new AuditLog(deps.options.auditLogPath, deps.counter);
-  try {
-    audit.ensureWritable(); // at start-up: an API whose changes cannot be logged is not served
-  } catch (err) {
-    throw new UsageError(`--enable-limits-api: ${(err as Error).message}`);
-  }
   const local = cliActor();
   // One change at a time: two clients must not interleave writes (or rollbacks) of one cgroup.
   let queue: Promise<unknown> = Promise.resolve();

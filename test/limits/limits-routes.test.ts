@@ -162,7 +162,7 @@ describe('limits API', () => {
 });
 
 describe('LIMITS_API_FLAGS', () => {
-  const args = (values: Record<string, string | boolean>) => ({ values, positionals: [] });
+  const args = (values: Record<string, string | boolean>) => ({ values: { 'audit-log': join(scratch, 'flags-audit.log'), ...values }, positionals: [] });
 
   it('are off by default and need a token file of a real token when on', () => {
     expect(Object.keys(LIMITS_API_FLAGS)).toEqual(['enable-limits-api', 'api-token-file', 'audit-log']);
@@ -175,5 +175,9 @@ describe('LIMITS_API_FLAGS', () => {
     expect(limitsApiOptionsFrom(args({ 'enable-limits-api': true, 'api-token-file': file }))).toMatchObject({ enabled: true, token: TOKEN });
     chmodSync(file, 0o666);
     expect(() => limitsApiOptionsFrom(args({ 'enable-limits-api': true, 'api-token-file': file }))).toThrow(/world-writable/);
+    chmodSync(file, 0o600);
+    // An audit log that cannot be written stops serve at start-up (a file where its directory should be).
+    expect(() => limitsApiOptionsFrom(args({ 'enable-limits-api': true, 'api-token-file': file, 'audit-log': join(file, 'audit.log') })))
+      .toThrow(/--enable-limits-api: cannot write the audit log .*\((EEXIST|ENOTDIR)\)/);
   });
 });
