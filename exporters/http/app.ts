@@ -10,6 +10,7 @@ import type { PrometheusExporter } from '../prometheus/exporter.js';
 import { acceptsGzip, CONTENT_TYPES, negotiateFormat } from '../prometheus/format.js';
 import { basicAuth } from './basic-auth.js';
 import { containersApi } from './containers-api.js';
+import { registerWebUi } from './web-ui.js';
 
 const gzip = promisify<Buffer, ZlibOptions, Buffer>(gzipCallback);
 
@@ -57,11 +58,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.route('/api/v1/containers', containersApi(deps.source));
 
-  app.get('/', (c) => c.html(
-    '<html><head><title>cgmeter</title></head><body><h1>cgmeter</h1><ul>'
-    + '<li><a href="metrics">/metrics</a></li><li><a href="api/v1/containers">/api/v1/containers</a></li>'
-    + '<li><a href="healthz">/healthz</a>, <a href="readyz">/readyz</a></li></ul></body></html>\n',
-  ));
+  // The web UI (page, assets, /api/v1/ui-config, /api/v1/events); it asks the app's routes at request
+  // time whether the limits API and billing were registered by `extend`.
+  registerWebUi(app, { source: deps.source });
 
   deps.extend?.(app);
 
