@@ -77,6 +77,9 @@ export class Ledger {
     const storedBoot = this.sql.metaGet.get('boot_id') as string | undefined;
     const sameBoot = options.host.bootId === undefined || storedBoot === undefined || storedBoot === options.host.bootId;
     if (!sameBoot) this.forgetBasesAfterReboot();
+    else if (storedBoot === undefined && options.host.bootId !== undefined && this.sql.metaGet.get('watching_since_ms') !== undefined) {
+      this.sql.metaSet.run('boot_id', options.host.bootId); // a ledger written without a boot id until now
+    }
     const since = this.sql.metaGet.get('watching_since_ms') as string | undefined;
     if (since !== undefined && sameBoot) this.watchingSinceMs = Number(since);
     for (const row of this.sql.allLastSeen.all() as Array<Record<string, unknown>>) {
@@ -90,7 +93,7 @@ export class Ledger {
   /** The listener for CollectorService.onSnapshots. Throws only on a database failure (nothing committed). */
   record(snapshots: readonly Snapshot[], gone: readonly CgroupSample[] = []): TickStats {
     const started = performance.now();
-    const staged = new Map<string, Base>();
+    const staged = new Map<string, Base | null>();
     const stagedKeys = new Map<string, CachedContainer>();
     const stats = { containers: 0, intervals: 0, fromCreation: 0, resets: 0, ended: 0 };
     const write = this.db.transaction(() => {
@@ -137,11 +140,15 @@ export class Ledger {
         this.sql.metaSet.run('watching_since_ms', String(newest));
         if (this.options.host.bootId) this.sql.metaSet.run('boot_id', this.options.host.bootId);
       }
-      if (newest !== undefined) this.housekeeping(newest);
+      if (newest !== undefined) this.housekeeping(newest, staged);
     });
     write();
-    // Only now that the transaction committed do the in-memory bases follow it.
-    for (const [path, base] of staged) this.bases.set(path, base);
+    // Only now that the transaction committed do the in-memory bases follow it (null: deleted).
+    for (const [path, base] of staged) {
+      if (base === null) this.bases.delete(path);
+      else this.bases.set(path, base);
+    }
+    if (snapshots.length > 0) this.lastHousekeepingBucket = bucketOf(snapshots[0]!.sample.timestampMs);
     for (const [identity, entry] of stagedKeys) this.containerKeys.set(identity, entry);
     if (this.watchingSinceMs === undefined && snapshots.length > 0) this.watchingSinceMs = snapshots[0]!.sample.timestampMs;
     this.reconciled = true;
@@ -153,7 +160,7 @@ export class Ledger {
     if (this.lock.open) this.lock.close();
   }
 
-  private recordHost(sample: CgroupSample, staged: Map<string, Base>, stats: { intervals: number }): void {
+  private recordHost(sample: CgroupSample, staged: Map<string, Base | null>, stats: { intervals: number }): void {
     let counters = countersOf(sample);
     if (counters.memoryUsageBytes === undefined && counters.workingSetBytes === undefined) {
       const memory = this.options.host.memoryNow?.();
@@ -240,7 +247,7 @@ export class Ledger {
    * previous tick) and, on the first tick after a restart, stored bases of cgroups that vanished
    * while cgmeter was down. Their usage after their last reading (at most one interval) is lost.
    */
-  private markEnded(gone: readonly CgroupSample[], seen: ReadonlySet<string>, staged: Map<string, Base>): number {
+  private markEnded(gone: readonly CgroupSample[], seen: ReadonlySet<string>, staged: Map<string, Base | null>): number {
     const ended: Array<[string, Base]> = [];
     for (const sample of gone) {
       const base = staged.get(sample.path) ?? this.bases.get(sample.path);
@@ -259,25 +266,24 @@ export class Ledger {
   }
 
   /** Once per hour bucket: retention, and bases of incarnations that ended long enough ago. */
-  private housekeeping(nowMs: number): void {
+  private housekeeping(nowMs: number, staged: Map<string, Base | null>): void {
     const bucket = bucketOf(nowMs);
     if (bucket === this.lastHousekeepingBucket) return;
-    this.lastHousekeepingBucket = bucket;
     const cutoff = bucketOf(nowMs - this.options.retentionMs);
     this.db.prepare('DELETE FROM usage_hourly WHERE hour_ms < ?').run(cutoff);
     this.db.prepare('DELETE FROM host_hourly WHERE hour_ms < ?').run(cutoff);
     // A container that ended before the cutoff has no rollup left (its last bucket is older).
     this.db.prepare('DELETE FROM containers WHERE ended_ms < ?').run(cutoff);
     const stale = this.db.prepare('SELECT path FROM last_seen WHERE ended_ms < ?').pluck().all(nowMs - ENDED_BASE_KEEP_MS) as string[];
-    for (const path of stale) this.bases.delete(path);
+    for (const path of stale) staged.set(path, null);
     this.db.prepare('DELETE FROM last_seen WHERE ended_ms < ?').run(nowMs - ENDED_BASE_KEEP_MS);
   }
 
   private forgetBasesAfterReboot(): void {
     // Counters and CLOCK_MONOTONIC restarted with the machine: no stored base can be continued.
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE containers SET ended_ms = coalesce(ended_ms, (SELECT max(hour_ms) FROM usage_hourly WHERE container_key = containers.key))
-        WHERE key IN (SELECT container_key FROM last_seen WHERE ended_ms IS NULL)`).run();
+      const open = this.db.prepare('SELECT container_key, counters FROM last_seen WHERE ended_ms IS NULL AND container_key IS NOT NULL').all() as Array<{ container_key: number; counters: Uint8Array }>;
+      for (const row of open) this.sql.containerEnded.run(decodeCounters(row.counters).timestampMs, row.container_key);
       this.db.prepare('DELETE FROM last_seen').run();
       this.db.prepare(`DELETE FROM meta WHERE key IN ('watching_since_ms', 'boot_id')`).run();
     })();

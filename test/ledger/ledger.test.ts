@@ -137,6 +137,7 @@ describe('Ledger', () => {
     tick(ledger, T0 + 1000, [{ path: A, createdMs: 1, cpuSeconds: 101 }]);
     ledger.close();
     ledger = newLedger(path, { ...TEST_HOST, bootId: 'boot-2' });
+    expect(ledger.db.prepare('SELECT ended_ms FROM containers').pluck().get()).toBe(T0 + 1000); // closed at its last reading
     // After the reboot the same path and inode hold a new cgroup whose counter is small again.
     tick(ledger, T0 + 60_000, [{ path: A, createdMs: 1, cpuSeconds: 3, monotonicMs: 5000 }]);
     tick(ledger, T0 + 61_000, [{ path: A, createdMs: 1, cpuSeconds: 4, monotonicMs: 6000 }]);
