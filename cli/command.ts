@@ -40,7 +40,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinDashValues(command, argv), options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')} (see cgmeter ${command.name} --help)`);
   }
@@ -54,6 +54,26 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const configPath = (values.config as string | undefined) ?? process.env.CGMETER_CONFIG;
   if (configPath) applyConfigFile(command, values, configPath);
   return { values, positionals: parsed.positionals, argv };
+}
+
+/**
+ * `--from -24h`: node's parser takes a value starting with `-` for a flag and refuses it; a string
+ * flag followed by a negative number or relative time gets it joined as `--from=-24h`.
+ */
+function joinDashValues(command: Command, argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const spec = arg.startsWith('--') ? command.flags[arg.slice(2)] : undefined;
+    const next = argv[i + 1];
+    if (spec?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /** Fills flags not given on the command line or in the environment from the config file. */

@@ -12,11 +12,13 @@ import { parseDurationMs, UsageError } from '../units.js';
 import { CollectorService, type ServiceOptions } from '../../collector/service.js';
 import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
 import { EngineMetadataCache, type MetadataOptions } from '../../collector/metadata/index.js';
+import { SampleExtras, DEFAULT_EXTRAS_OPTIONS, readMachineFacts } from '../../collector/extras/index.js';
 import { PrometheusExporter, PROMETHEUS_FLAGS, exportOptionsFrom, type ContainerExportOptions } from '../../exporters/prometheus/index.js';
 import { INFLUX_FLAGS, influxFromArgs, startInfluxForServe, type InfluxExporter, type InfluxOptions } from '../../exporters/influx/index.js';
 import { LEDGER_FLAGS, ledgerSettingsFrom, attachLedger, type LedgerHandle, type LedgerSettings } from '../../collector/ledger/index.js';
 import { LIMITS_API_FLAGS, limitsApiOptionsFrom, registerLimitsRoutes, knownFromSnapshots, type LimitsApiOptions } from '../../exporters/http/limits-routes.js';
 import { registerBillingRoutes } from '../../exporters/http/billing-routes.js';
+import { loadRateCard, RateCardError, type RateCard } from '../../exporters/billing/index.js';
 import { registerLimitMetrics } from '../../collector/limits/metrics.js';
 import { mkdirSync } from 'node:fs';
 import {
@@ -46,6 +48,8 @@ export interface ServeOptions {
   /** The accounting ledger, unless --no-ledger. */
   readonly ledger?: LedgerSettings;
   readonly limitsApi: LimitsApiOptions;
+  /** Prices for /api/v1/billing (--rate-card). */
+  readonly rateCard?: RateCard;
 }
 
 export interface ServeHandle {
@@ -82,14 +86,32 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
       intervalMs: parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval'),
       discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '30s', '--discovery-interval'),
     },
-    metadata: metadataFromArgs(args),
-    exportOptions: exportOptionsFrom(args),
+    ...metadataAndExport(args),
     listen,
     webConfig,
     influx: influxFromArgs(args),
     ledger: ledgerSettingsFrom(args),
     limitsApi: limitsApiOptionsFrom(args),
+    rateCard: rateCardFrom(v['rate-card'] as string | undefined),
   };
+}
+
+function rateCardFrom(path: string | undefined): RateCard | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return loadRateCard(path);
+  } catch (err) {
+    if (err instanceof RateCardError) throw new UsageError(`--rate-card ${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Environment keys to export must be kept by the metadata reader, which drops all others. */
+function metadataAndExport(args: ParsedArgs): { metadata: MetadataOptions; exportOptions: ContainerExportOptions } {
+  const exportOptions = exportOptionsFrom(args);
+  const metadata = metadataFromArgs(args);
+  const envKeys = [...(exportOptions.envKeys ?? [])];
+  return { exportOptions, metadata: envKeys.length > 0 ? { ...metadata, source: { ...metadata.source, envKeys } } : metadata };
 }
 
 /** Starts the collector and the server; the caller decides when to stop (signals, tests). */
@@ -99,11 +121,17 @@ export async function startServe(options: ServeOptions, logError: (message: stri
   });
   metadata.start();
   await metadata.ready(METADATA_WAIT_MS);
-  const serviceOptions = { ...options.service, collector: { ...options.service.collector, identityEnricher: metadata } };
+  // Root-cgroup totals, task states and filesystem usage (cAdvisor's series the counter batch
+  // does not read); a group disabled for export is not read either.
+  const disabled = options.exportOptions.disabledGroups;
+  const extras = new SampleExtras({ ...DEFAULT_EXTRAS_OPTIONS, tasks: !disabled.has('tasks'), filesystems: !disabled.has('fs') });
+  const serviceOptions = { ...options.service, collector: { ...options.service.collector, identityEnricher: metadata, sampleHook: extras } };
   const service = new CollectorService(serviceOptions, (err) => logError(`cgmeter serve: collector: ${(err as Error)?.stack ?? String(err)}`));
   const { collector } = service;
+  extras.attach(collector);
   // Consumers attach before the first sample, so that the ledger and InfluxDB see it too.
-  const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason });
+  const machine = readMachineFacts(collector.hierarchy.hostRoot);
+  const exporter = new PrometheusExporter(service, options.exportOptions, { version: packageVersion(), readerReason: collector.readerReason, machine });
   let influx: InfluxExporter | undefined;
   let ledger: LedgerHandle | undefined;
   const closeConsumers = async () => {
@@ -111,6 +139,7 @@ export async function startServe(options: ServeOptions, logError: (message: stri
     await influx?.close();
   };
   const stopCollecting = async () => {
+    extras.stop();
     service.stop(); // no sample after this: the consumers flush what they have
     await closeConsumers();
     metadata.stop();
@@ -121,6 +150,9 @@ export async function startServe(options: ServeOptions, logError: (message: stri
       ledger = attachLedger(service, options.ledger, (m) => logError(`cgmeter serve: ${m}`));
     }
     influx = startInfluxForServe(service, options.influx && { ...options.influx, closeTimeoutMs: SHUTDOWN_GRACE_MS }, exporter.self.registry, logError);
+    // Discovery first so that the first sample already has task states and root filesystems.
+    collector.discover();
+    extras.start();
     service.start();
   } catch (err) {
     metadata.stop();
@@ -135,7 +167,7 @@ export async function startServe(options: ServeOptions, logError: (message: stri
         options: options.limitsApi, hierarchy: collector.hierarchy, counter: limitCounter,
         known: () => knownFromSnapshots(service.latest()),
       });
-      if (options.ledger) registerBillingRoutes(app, { ledgerPath: options.ledger.path });
+      if (options.ledger) registerBillingRoutes(app, { ledgerPath: options.ledger.path, rateCard: options.rateCard });
     },
   });
   let server: RunningServer;
@@ -226,6 +258,7 @@ export const serveCommand: Command = {
     ...PROMETHEUS_FLAGS,
     ...INFLUX_FLAGS,
     ...LEDGER_FLAGS,
+    'rate-card': { type: 'string', placeholder: 'FILE', env: 'CGMETER_RATE_CARD', description: 'prices (YAML or JSON, see docs/billing.md) for GET /api/v1/billing' },
     ...LIMITS_API_FLAGS,
     ...METADATA_FLAGS,
     ...COLLECTOR_FLAGS,
