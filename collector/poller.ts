@@ -34,6 +34,15 @@ export interface CollectorOptions {
    * sample, so it must answer from a cache at once and fetch unknown ids in the background.
    */
   readonly identityEnricher?: IdentityEnricher;
+  /**
+   * Adds what is read outside the batch to each Sample (root-cgroup machine totals, task states,
+   * filesystem usage: collector/extras). Called on every sample: answer from caches.
+   */
+  readonly sampleHook?: SampleHook;
+}
+
+export interface SampleHook {
+  extend(sample: CgroupSample): CgroupSample;
 }
 
 export interface IdentityEnricher {
@@ -258,7 +267,7 @@ export class Collector {
         ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
         : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
       const { network, networkNote } = this.network(entry, netByNs, netOwner);
-      samples.push({
+      const sample: CgroupSample = {
         path: entry.path,
         inode: entry.inode,
         timestampMs,
@@ -270,7 +279,8 @@ export class Collector {
         namespaces: entry.namespaces,
         network,
         networkNote,
-      });
+      };
+      samples.push(this.options.sampleHook ? this.options.sampleHook.extend(sample) : sample);
     }
     for (const entry of [...this.entries.values()]) {
       if (entry.gone) {

@@ -25,6 +25,8 @@ export interface EngineContainer {
   readonly sandbox?: boolean;
   /** True when the answer came from inspect (limits, start time and restarts are known). */
   readonly complete: boolean;
+  /** Allowlisted environment variables (inspect only). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** CRI labels that kubelet puts on every container it starts through containerd, CRI-O or dockershim. */
@@ -44,7 +46,23 @@ const DOCKERSHIM_NAME = /^k8s_([^_]+)_([^_]+)_([^_]+)_([^_]+)_(\d+)$/;
 
 type Json = Record<string, unknown>;
 
-export function containerFromInspect(value: unknown): EngineContainer | undefined {
+/**
+ * `Config.Env` (`KEY=VALUE` strings) restricted to `keys`: env often carries secrets, so only what
+ * the user asked to export is ever kept in memory.
+ */
+export function allowlistedEnv(value: unknown, keys: ReadonlySet<string>): Record<string, string> | undefined {
+  if (keys.size === 0 || !Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of value) {
+    if (typeof item !== 'string') continue;
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (keys.has(key)) out[key] = eq < 0 ? '' : item.slice(eq + 1);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function containerFromInspect(value: unknown, envKeys: ReadonlySet<string> = new Set()): EngineContainer | undefined {
   if (!isObject(value)) return undefined;
   const id = stringField(value, 'Id');
   if (id === undefined) return undefined;
@@ -63,6 +81,7 @@ export function containerFromInspect(value: unknown): EngineContainer | undefine
     restartCount: wholeNumber(value.RestartCount),
     configuredLimits: limitsFromHostConfig(host),
     complete: true,
+    env: allowlistedEnv(config.Env, envKeys),
   });
 }
 

@@ -24,6 +24,8 @@ export interface EngineSourceOptions {
   readonly notFoundTtlMs: number;
   /** Inspects in flight at most. */
   readonly fetchConcurrency: number;
+  /** Environment variable keys kept from inspect (for container_env_* labels); none by default. */
+  readonly envKeys: readonly string[];
   readonly log: MetadataLog;
 }
 
@@ -34,6 +36,7 @@ export const DEFAULT_ENGINE_SOURCE_OPTIONS: Omit<EngineSourceOptions, 'engine' |
   resyncIntervalMs: 5 * 60_000,
   notFoundTtlMs: 60_000,
   fetchConcurrency: 4,
+  envKeys: [],
 };
 
 export interface EngineSourceStats {
@@ -233,7 +236,7 @@ export class EngineSource {
   private async inspect(id: string): Promise<void> {
     try {
       this.stats.requests++;
-      const c = containerFromInspect(await this.client.getJson(`/containers/${encodeURIComponent(id)}/json`));
+      const c = containerFromInspect(await this.client.getJson(`/containers/${encodeURIComponent(id)}/json`), new Set(this.options.envKeys));
       if (this.stopped) return;
       if (c && c.id === id) this.put(c);
     } catch (err) {

@@ -41,6 +41,7 @@ export function withEngineMetadata(identity: ContainerIdentity, c: EngineContain
   // The path's pod uid wins: it is what the kernel groups by.
   if (identity.podUid === undefined && c.podUid !== undefined) out.podUid = c.podUid;
   if (c.sandbox) out.sandbox = true;
+  if (c.env !== undefined) out.env = c.env;
   return out;
 }
 

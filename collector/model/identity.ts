@@ -45,6 +45,11 @@ export interface ContainerIdentity {
   readonly configuredLimits?: ConfiguredLimits;
   /** A Kubernetes pod's sandbox ("pause") container: it holds the pod's namespaces, not its work. */
   readonly sandbox?: boolean;
+  /**
+   * Environment variables from the engine's inspect, only the keys the user allowlisted
+   * (`--env-allowlist`): env often holds secrets, so nothing else is ever kept.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Limits as configured in the engine (`docker run --memory/--cpus/--cpu-shares/--pids-limit`). */

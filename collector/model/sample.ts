@@ -155,6 +155,57 @@ export interface CgroupSample {
   readonly networkNote?: string;
   /** Namespaces of one of its processes (slow cadence); undefined when it has no process. */
   readonly namespaces?: ContainerNamespaces;
+  /**
+   * States of this cgroup's own tasks from /proc/<tid>/stat (slow cadence, bounded; collector/tasks).
+   * Undefined when not read (disabled, or the cgroup was not reached within the budget).
+   */
+  readonly tasksState?: TasksState;
+  /**
+   * Filesystem usage (slow cadence; collector/fs-usage): for the root cgroup every mounted block
+   * device (statfs); for a container its writable layer (overlay upper directory, bounded walk).
+   */
+  readonly filesystems?: readonly FilesystemUsage[];
+}
+
+/** Task counts by scheduler state, as cAdvisor's container_tasks_state names them. */
+export interface TasksState {
+  readonly running: number;
+  readonly sleeping: number;
+  readonly stopped: number;
+  readonly uninterruptible: number;
+  /** Tasks waiting on I/O: the kernel's delay accounting only (netlink); always 0 from /proc. */
+  readonly iowaiting: number;
+  /** Tasks seen; fewer than the cgroup has when the per-cgroup bound cut the count short. */
+  readonly counted: number;
+  readonly truncated: boolean;
+}
+
+export interface FilesystemUsage {
+  /** `/dev/<name>` of the block device the filesystem (or the writable layer) lives on, else MAJ:MIN. */
+  readonly device: string;
+  /** Bytes in use: the filesystem's used blocks (root) or the layer's allocated blocks (container). */
+  readonly usageBytes: number;
+  /** The filesystem's size in bytes. */
+  readonly limitBytes: number;
+  /** Free inodes on the filesystem. */
+  readonly inodesFree?: number;
+  /** Inodes of the filesystem (root) or inodes used by the layer (container), as cAdvisor reports. */
+  readonly inodes?: number;
+  /** The device's /proc/diskstats times and counts (root cgroup only: the kernel keeps them per device). */
+  readonly io?: DiskIoCounters;
+}
+
+/** One line of /proc/diskstats, times in seconds. */
+export interface DiskIoCounters {
+  readonly readsMerged: number;
+  readonly sectorsRead: number;
+  readonly readSeconds: number;
+  readonly writesMerged: number;
+  readonly sectorsWritten: number;
+  readonly writeSeconds: number;
+  readonly ioInProgress: number;
+  readonly ioSeconds: number;
+  readonly weightedIoSeconds: number;
 }
 
 /** The namespace kinds of /proc/<pid>/ns (time: Linux ≥ 5.6). */

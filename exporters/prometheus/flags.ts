@@ -30,6 +30,14 @@ export const PROMETHEUS_FLAGS: Record<string, FlagSpec> = {
     type: 'string', placeholder: 'LIST',
     description: `comma-separated series groups left out of /metrics: ${SERIES_GROUPS.join(', ')} (psi-avg is off unless enabled)`,
   },
+  'kubelet-labels': {
+    type: 'string', placeholder: 'auto|on|off', default: 'auto', env: 'CGMETER_KUBELET_LABELS',
+    description: 'add pod, namespace, container (and pod_name, container_name) as the kubelet does; auto: when Kubernetes pods are found',
+  },
+  'env-allowlist': {
+    type: 'string', placeholder: 'KEYS', multiple: true, env: 'CGMETER_ENV_ALLOWLIST',
+    description: 'comma-separated environment variable names exported as container_env_<key> (none by default: env holds secrets)',
+  },
   'enable-series': { type: 'string', placeholder: 'LIST', description: 'comma-separated series groups that are off by default to export: psi-avg' },
 };
 
@@ -74,5 +82,12 @@ export function exportOptionsFrom(args: ParsedArgs): ContainerExportOptions {
   const disabled = new Set(DEFAULT_CONTAINER_EXPORT_OPTIONS.disabledGroups);
   for (const group of groups('enable-series', v['enable-series'])) disabled.delete(group);
   for (const group of groups('disable-series', v['disable-series'])) disabled.add(group);
-  return { filter: { export: exportMode, prefixes, matchLabels }, containerLabels, disabledGroups: disabled };
+  const kubelet = (v['kubelet-labels'] as string | undefined) ?? 'auto';
+  if (kubelet !== 'auto' && kubelet !== 'on' && kubelet !== 'off') {
+    throw new UsageError(`--kubelet-labels must be auto, on or off, got ${JSON.stringify(kubelet)}`);
+  }
+  return {
+    filter: { export: exportMode, prefixes, matchLabels }, containerLabels, disabledGroups: disabled,
+    kubeletLabels: kubelet, envKeys: new Set(list(v['env-allowlist'])),
+  };
 }

@@ -23,10 +23,10 @@ export type MetricUnit = 'seconds' | 'bytes' | 'ratio' | '';
  */
 export type SeriesGroup =
   | 'cpu' | 'memory' | 'blkio' | 'network' | 'pids' | 'processes' | 'pressure'
-  | 'spec' | 'lifecycle' | 'cgmeter' | 'psi-avg';
+  | 'spec' | 'lifecycle' | 'cgmeter' | 'psi-avg' | 'fs' | 'tasks';
 
 export const SERIES_GROUPS: readonly SeriesGroup[] = [
-  'cpu', 'memory', 'blkio', 'network', 'pids', 'processes', 'pressure', 'spec', 'lifecycle', 'cgmeter', 'psi-avg',
+  'cpu', 'memory', 'blkio', 'network', 'pids', 'processes', 'pressure', 'spec', 'lifecycle', 'cgmeter', 'psi-avg', 'fs', 'tasks',
 ];
 
 /** What a row may know besides the Snapshot: facts of this scrape, the same for every cgroup. */

@@ -7,7 +7,7 @@ import type { Snapshot } from '../../collector/model/derive.js';
 import { isLabelled, type ContainerMetric, type RenderContext, type SeriesGroup } from './metric.js';
 import { CONTAINER_METRICS } from './table/container-metrics.js';
 import { escapeLabelValue, familyHeader, formatValue, type ExpositionFormat } from './format.js';
-import { baseLabelText, type ContainerLabelPolicy } from './labels.js';
+import { baseLabelText, kubernetesDetected, type ContainerLabelPolicy } from './labels.js';
 import { exportedSnapshots, type CgroupFilter, EXPORT_EVERYTHING } from './filter.js';
 import { ByteWriter } from './byte-writer.js';
 
@@ -16,6 +16,10 @@ export interface ContainerExportOptions {
   readonly containerLabels: ContainerLabelPolicy;
   /** Groups left out of the exposition (`--disable-series`). */
   readonly disabledGroups: ReadonlySet<SeriesGroup>;
+  /** Kubelet labels (pod, namespace, container…): `auto` adds them when Kubernetes is detected. */
+  readonly kubeletLabels?: 'auto' | 'on' | 'off';
+  /** Environment keys exported as container_env_<key>; none by default (env holds secrets). */
+  readonly envKeys?: ReadonlySet<string>;
 }
 
 export const DEFAULT_CONTAINER_EXPORT_OPTIONS: ContainerExportOptions = {
@@ -46,11 +50,13 @@ export function renderContainerFamilies(
 ): ContainerExposition {
   const exported = exportedSnapshots(snapshots, options.filter);
   const count = exported.length;
+  const kubelet = options.kubeletLabels === 'on' || ((options.kubeletLabels ?? 'auto') === 'auto' && kubernetesDetected(snapshots));
+  const extras = { kubelet, envKeys: options.envKeys ?? new Set<string>() };
   // `<labels>}` ends every single-series line, `<labels>,` starts the extra labels of the others.
   const closed: Buffer[] = new Array<Buffer>(count);
   const open: Buffer[] = new Array<Buffer>(count);
   for (let i = 0; i < count; i++) {
-    const text = baseLabelText(exported[i]!, options.containerLabels);
+    const text = baseLabelText(exported[i]!, options.containerLabels, extras);
     closed[i] = Buffer.from(`${text}} `);
     open[i] = closed[i]!.subarray(0, closed[i]!.length - 2);
   }

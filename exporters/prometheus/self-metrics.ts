@@ -5,11 +5,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SnapshotSource } from '../../collector/service.js';
+import type { MachineFacts } from '../../collector/machine/machine-facts.js';
 
 export interface BuildFacts {
   readonly version: string;
   /** Why the TypeScript fallback reader runs, when it does. */
   readonly readerReason?: string;
+  /** The host, for cAdvisor's machine_* series and cadvisor_version_info (read by the caller). */
+  readonly machine?: MachineFacts;
 }
 
 /** Scrapes of 1,000 containers take tens of ms; the budget is 250 ms. */
@@ -62,6 +65,7 @@ export class SelfMetrics {
         this.set({ version: facts.version, nodejs_version: process.versions.node }, 1);
       },
     });
+    if (facts.machine) registerMachineMetrics(this.registry, facts.machine, facts.version);
     new Gauge({
       name: 'cgmeter_reader_info', help: 'Counter reader in use (native addon or TypeScript fallback) and why the fallback; always 1.',
       labelNames: ['reader', 'reason'], registers,
@@ -120,4 +124,32 @@ export class SelfMetrics {
   observeScrape(seconds: number): void {
     this.scrapeDuration.observe(seconds);
   }
+}
+
+/**
+ * cAdvisor's machine_* gauges (labelled, as cAdvisor does, with the boot, machine and DMI ids) and
+ * cadvisor_version_info, which dashboards use to list their nodes' kernels and OS.
+ */
+function registerMachineMetrics(registry: Registry, machine: MachineFacts, version: string): void {
+  const registers = [registry];
+  const ids = { boot_id: machine.bootId, machine_id: machine.machineId, system_uuid: machine.systemUuid };
+  const labelNames = ['boot_id', 'machine_id', 'system_uuid'];
+  const fact = (name: string, help: string, value: number | undefined) => {
+    if (value === undefined) return;
+    new Gauge({ name, help, labelNames, registers, collect() { this.set(ids, value); } });
+  };
+  fact('machine_cpu_cores', 'Number of logical CPU cores on the machine.', machine.cpuCores);
+  fact('machine_cpu_physical_cores', 'Number of physical CPU cores on the machine.', machine.physicalCores);
+  fact('machine_cpu_sockets', 'Number of CPU sockets on the machine.', machine.sockets);
+  fact('machine_memory_bytes', 'Amount of memory installed on the machine.', machine.memoryBytes);
+  fact('machine_swap_bytes', 'Amount of swap memory available on the machine.', machine.swapBytes);
+  new Gauge({
+    name: 'cadvisor_version_info',
+    help: "A metric with a constant '1' value labeled by kernel version, OS version, docker version, cadvisor version & cadvisor revision.",
+    labelNames: ['cadvisorRevision', 'cadvisorVersion', 'dockerVersion', 'kernelVersion', 'osVersion'], registers,
+    collect() {
+      // cadvisorVersion names the exporter that answers, so nobody mistakes cgmeter for cAdvisor.
+      this.set({ cadvisorRevision: '', cadvisorVersion: `cgmeter-${version}`, dockerVersion: '', kernelVersion: machine.kernelVersion, osVersion: machine.osVersion }, 1);
+    },
+  });
 }
