@@ -45,6 +45,22 @@ const LIMIT_FLAGS: Record<string, FlagSpec> = {
   force: { type: 'boolean', description: 'allow a memory limit below the current usage (the kernel reclaims, may OOM-kill or refuse)' },
 };
 
+/**
+ * What changes kernel files, or widens what may be changed, must be typed by the user: a config file
+ * (--config, CGMETER_CONFIG) shared with serve must never set a limit, --force or --allow-root.
+ */
+const COMMAND_LINE_ONLY = [...LIMIT_KNOBS, 'unset', 'force', 'allow-root'];
+
+function refuseConfigFileLimits(args: ParsedArgs): void {
+  if (args.argv === undefined) return; // built by hand (tests): every value is the caller's
+  for (const name of COMMAND_LINE_ONLY) {
+    if (args.values[name] === undefined) continue;
+    if (!args.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`))) {
+      throw new LimitError('input', `--${name} comes from the config file; limits, --unset, --force and --allow-root are taken from the command line only`);
+    }
+  }
+}
+
 function vocabularyFrom(args: ParsedArgs): Record<string, unknown> {
   const vocabulary: Record<string, unknown> = {};
   for (const key of [...LIMIT_KNOBS, 'unset']) if (args.values[key] !== undefined) vocabulary[key] = args.values[key];
@@ -115,6 +131,7 @@ async function execute(args: ParsedArgs, action: LimitAction, plan: (target: Tar
   let target: Target | undefined;
   try {
     if (args.positionals.length !== 1) throw new LimitError('input', `${action} takes exactly one container (id, id prefix, name) or cgroup path`);
+    refuseConfigFileLimits(args);
     // Values are checked before the host is even looked at: a typo costs nothing.
     const request = action === 'limit' ? parseLimitRequest(vocabularyFrom(args)) : undefined;
     const options = collectorOptionsFrom(args);

@@ -107,6 +107,12 @@ describe.skipIf(skip)(`cgmeter limit refuses bad input on the live host (${host?
     await expectRefused((c) => ['limit', c.path, ...flags], message);
   });
 
+  it('limits or --force from a config file (shared with serve) instead of the command line', async () => {
+    const config = join(scratch, 'config.yaml');
+    writeFileSync(config, 'memory: 64M\nforce: true\n');
+    await expectRefused((c) => ['limit', c.path, '--pids', '5', '--config', config], /--memory comes from the config file; limits, --unset, --force and --allow-root are taken from the command line only/);
+  });
+
   it('--memory -5 (taken for an option by the argument parser: refused before any lookup, not audited)', async () => {
     await expectRefused((c) => ['limit', c.path, '--memory', '-5'], /--memory.*argument is ambiguous|--memory=-/, { audited: false });
   });
