@@ -150,10 +150,10 @@ export async function startServe(options: ServeOptions, logError: (message: stri
       ledger = attachLedger(service, options.ledger, (m) => logError(`cgmeter serve: ${m}`));
     }
     influx = startInfluxForServe(service, options.influx && { ...options.influx, closeTimeoutMs: SHUTDOWN_GRACE_MS }, exporter.self.registry, logError);
-    // Discovery first so that the first sample already has task states and root filesystems.
-    collector.discover();
-    extras.start();
     service.start();
+    // After the first discovery walk (a second walk would double start-up on large trees); the
+    // samples from the next tick on carry task states and filesystems.
+    extras.start();
   } catch (err) {
     metadata.stop();
     await closeConsumers().catch(() => undefined);

@@ -38,7 +38,7 @@ export const DEFAULT_EXTRAS_OPTIONS: ExtrasOptions = {
   slowIntervalMs: 10_000,
   layerIntervalMs: 60_000,
   maxTasksPerCgroup: 2_000,
-  maxTaskReadsPerRefresh: 20_000,
+  maxTaskReadsPerRefresh: 5_000,
   maxLayerEntries: 200_000,
 };
 
@@ -65,6 +65,7 @@ export class SampleExtras implements SampleHook {
   private readonly layers = new Map<string, LayerState>();
   private rootFs: Array<FilesystemUsage & { majorMinor: string }> = [];
   private slowTimer?: NodeJS.Timeout;
+  private taskCursor = 0;
   /** Task stat files read by the last refresh, and how long it took (self-metrics, tests). */
   readonly stats = { taskReads: 0, taskRefreshMs: 0, layerWalks: 0, layersTruncated: 0 };
 
@@ -124,8 +125,13 @@ export class SampleExtras implements SampleHook {
   private refreshTasks(paths: readonly string[]): void {
     const started = performance.now();
     let budget = this.options.maxTaskReadsPerRefresh;
-    for (const path of paths) {
-      if (budget <= 0) break; // cgroups not reached keep their previous count
+    // A rotating start spreads a budget smaller than the tree over several rounds, so every
+    // cgroup is counted eventually; the list read itself counts against the budget too.
+    const start = paths.length > 0 ? this.taskCursor % paths.length : 0;
+    let visited = 0;
+    for (; visited < paths.length && budget > 0; visited++) {
+      const path = paths[(start + visited) % paths.length]!;
+      budget--;
       const file = this.tasksFile(path);
       if (!file) continue;
       let text: string;
@@ -139,6 +145,7 @@ export class SampleExtras implements SampleHook {
       budget -= reads;
       this.tasks.set(path, state);
     }
+    this.taskCursor = start + visited;
     this.stats.taskReads = this.options.maxTaskReadsPerRefresh - budget;
     this.stats.taskRefreshMs = performance.now() - started;
   }
