@@ -142,6 +142,16 @@ function blockDevices(
 
 const nan = (v: number | undefined): number | undefined => (v === undefined || Number.isNaN(v) ? undefined : v);
 
+/** What v1 and v2 name alike: pids files, pressure, process counts. */
+function commonParts(view: SlotView): Pick<CounterPart, 'pids' | 'pressure' | 'processes' | 'threads'> {
+  const pids: PidsCounters = {
+    current: view.value('pids.current'),
+    max: view.value('pids.max'),
+    limitHits: view.value('pids.events', 0),
+  };
+  return { pids, pressure: pressures(view), processes: view.value('procs'), threads: view.value('threads') };
+}
+
 export function assembleV1(view: SlotView, deviceName: (major: number, minor: number) => string | undefined): CounterPart {
   const quota = view.value('cpu.cfs_quota_us');
   const shares = view.value('cpu.shares');
@@ -203,12 +213,7 @@ export function assembleV1(view: SlotView, deviceName: (major: number, minor: nu
       : { readOps: nan(v[0]), writeOps: nan(v[1]), discardOps: nan(v[2]) },
     deviceName,
   );
-  const pids: PidsCounters = {
-    current: view.value('pids.current'),
-    max: view.value('pids.max'),
-    limitHits: view.value('pids.events', 0),
-  };
-  return { cpu, memory, blockIo, pids, pressure: pressures(view), processes: view.value('procs'), threads: view.value('threads') };
+  return { cpu, memory, blockIo, ...commonParts(view) };
 }
 
 export function assembleV2(view: SlotView, deviceName: (major: number, minor: number) => string | undefined): CounterPart {
@@ -275,10 +280,5 @@ export function assembleV2(view: SlotView, deviceName: (major: number, minor: nu
     }),
     deviceName,
   );
-  const pids: PidsCounters = {
-    current: view.value('pids.current'),
-    max: view.value('pids.max'),
-    limitHits: view.value('pids.events', 0),
-  };
-  return { cpu, memory, blockIo, pids, pressure: pressures(view), processes: view.value('procs'), threads: view.value('threads') };
+  return { cpu, memory, blockIo, ...commonParts(view) };
 }
