@@ -22,28 +22,32 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
   let stack: LiveStack;
   let promVars: Record<string, string>;
   let influxVars: Record<string, string>;
+  let influxNames: string[] = [];
+  /** The container board's variables: Container set to the four test containers. */
+  const containerVars = () => ({ ...promVars, name: promRegex([stack.cpu, stack.mem, stack.net, stack.io].map((c) => c.name)) });
   const outcomes: Outcome[] = [];
 
   beforeAll(async () => {
     stack = await startLiveStack();
-    const ids = [stack.cpu, stack.mem, stack.net, stack.io].map((c) => c.path);
+    const loads = [stack.cpu, stack.mem, stack.net, stack.io];
+    const ids = loads.map((c) => c.path);
     const cpuSel = `container_cpu_usage_seconds_total{id="${stack.cpu.path}"}`;
     // A full rate window of scrapes, and the network and I/O loads visible.
     await waitFor(async () => Number((await promQuery(stack.promUrl, `count_over_time(${cpuSel}[${RATE_WINDOW}])`)).result[0]?.value?.[1] ?? 0) >= 18,
       { timeoutMs: 90_000, intervalMs: 1000, what: `${RATE_WINDOW} of scrapes` });
-    // Test cgroups are plain cgroups: no name in Prometheus (as cAdvisor), so the detail board's
-    // Cgroup variable picks them; every other variable is widened to All (.*).
+    // Every variable widened to All (.*) but the container board's Container: the test containers' names.
     promVars = {
-      datasource: 'unused', instance: '.*', name: '.*', image: '.*', id: promRegex(ids), group: 'id',
+      datasource: 'unused', instance: '.*', name: '.*', image: '.*', id: '.*', group: 'id',
       cpu_core_hour: '0.031', memory_gib_hour: '0.0042', blockio_gib: '0.01', network_gib: '0.02',
       __rate_interval: RATE_WINDOW, __interval: '10s', __interval_ms: '10000', __range: '60s', __range_s: '60',
     };
-    // In InfluxDB a plain cgroup's name tag is its path.
-    const names = await Promise.all(ids.map(async (id) => {
-      const r = await waitFor(async () => (await influxQuery(stack.influx, `SHOW TAG VALUES FROM "cgmeter_cpu" WITH KEY = "name" WHERE "id" = '${id}'`, INFLUX_DB)).results[0]?.series?.[0],
-        { timeoutMs: 30_000, intervalMs: 1000, what: `${id} in InfluxDB` });
+    // In InfluxDB the id tag is the engine's container id.
+    const names = await Promise.all(loads.map(async (load) => {
+      const r = await waitFor(async () => (await influxQuery(stack.influx, `SHOW TAG VALUES FROM "cgmeter_cpu" WITH KEY = "name" WHERE "id" = '${load.containerId}'`, INFLUX_DB)).results[0]?.series?.[0],
+        { timeoutMs: 30_000, intervalMs: 1000, what: `${load.containerId} in InfluxDB` });
       return String(r.values[0]![1]);
     }));
+    influxNames = names;
     influxVars = { datasource: 'unused', host: '.*', name: influxRegex(names), image: '.*', timeFilter: 'time > now() - 2m', __interval: '5s' };
   }, 240_000);
 
@@ -68,7 +72,7 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
   it('every Prometheus panel query parses and returns data', async () => {
     const list: Outcome[] = [];
     for (const q of boardQueries('prometheus')) {
-      const expr = substitute(q.raw, promVars);
+      const expr = substitute(q.raw, q.board === 'prometheus/container.json' ? containerVars() : promVars);
       try {
         // Range panels as Grafana asks for them (query_range), stat/bar panels as instant queries.
         const data = await promQuery(stack.promUrl, expr, q.instant ? undefined : { seconds: 60, step: 2 });
@@ -84,9 +88,9 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
   /** The kernel's own CPU count for the cpu-load cgroup over the rate window that ends now. */
   async function kernelCores(): Promise<number> {
     const t0 = performance.now();
-    const ns0 = stack.cpu.cpuUsageNs();
+    const ns0 = stack.cpu.cgroup.cpuUsageNs();
     await new Promise((resolve) => setTimeout(resolve, Number.parseInt(RATE_WINDOW, 10) * 1000));
-    return (stack.cpu.cpuUsageNs() - ns0) / 1e9 / ((performance.now() - t0) / 1000);
+    return (stack.cpu.cgroup.cpuUsageNs() - ns0) / 1e9 / ((performance.now() - t0) / 1000);
   }
 
   /** 0.5 ± 10%; on a shared machine whose load starved the quota, against the kernel's count instead (CI runs alone: strict). */
@@ -104,8 +108,8 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
   it('Prometheus container board: "CPU cores used" shows the 0.5-core quota load at 0.5 ± 10%, and the quota at 0.5', async () => {
     const panel = boardQueries('prometheus').filter((q) => q.board === 'prometheus/container.json' && q.panel === 'CPU cores used');
     const kernel = await kernelCores();
-    const used = await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === 'A')!.raw, promVars));
-    const quota = await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === 'B')!.raw, promVars));
+    const used = await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === 'A')!.raw, containerVars()));
+    const quota = await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === 'B')!.raw, containerVars()));
     const cores = Number(used.result.find((s) => s.metric.id === stack.cpu.path)?.value?.[1]);
     expectHalfCore(cores, kernel, 'Prometheus container board, CPU cores used');
     expect(Number(quota.result.find((s) => s.metric.id === stack.cpu.path)?.value?.[1])).toBe(0.5);
@@ -115,7 +119,7 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
   // processes' own pages and the binary's page cache (~25 MiB here), so it is bounded, not matched.
   it(`Prometheus container board: "Memory" shows the ${LOAD_MIB} MiB load within 10% (rss), its working set and its limit`, async () => {
     const panel = boardQueries('prometheus').filter((q) => q.board === 'prometheus/container.json' && q.panel === 'Memory');
-    const value = async (refId: string) => Number((await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === refId)!.raw, promVars)))
+    const value = async (refId: string) => Number((await promQuery(stack.promUrl, substitute(panel.find((q) => q.refId === refId)!.raw, containerVars())))
       .result.find((s) => s.metric.id === stack.mem.path)?.value?.[1]);
     const [ws, rss, limit] = [await value('A'), await value('D'), await value('E')];
     console.info(`Prometheus container board, Memory, ${stack.mem.path}: rss ${(rss / MiB).toFixed(1)} MiB, working set ${(ws / MiB).toFixed(1)} MiB`);
@@ -140,6 +144,7 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
     }
     expect(seen.get('instance')!.length).toBeGreaterThan(0);
     expect(seen.get('id')).toEqual(expect.arrayContaining([stack.cpu.path, stack.mem.path]));
+    expect(seen.get('name')).toEqual(expect.arrayContaining([stack.cpu.name, stack.mem.name]));
   }, 60_000);
 
   it('every InfluxQL panel query parses and returns data from InfluxDB 1.6', async () => {
@@ -158,16 +163,16 @@ describe.skipIf(skip)('generated dashboards, every query on real data', () => {
     const last = async (panel: string, refId: string) => {
       const q = boardQueries('influxdb').find((x) => x.board === 'influxdb/container.json' && x.panel === panel && x.refId === refId)!;
       const series = (await influxQuery(stack.influx, substitute(q.raw, influxVars).replace('$__interval', '5s'), INFLUX_DB)).results[0]!.series ?? [];
-      return (path: string) => {
-        const s = series.find((x) => x.tags?.name === path);
+      return (name: string) => {
+        const s = series.find((x) => x.tags?.name === name);
         // The four complete 5 s intervals before the newest (still filling): the kernel's 20 s window.
         const window = (s?.values ?? []).slice(-5, -1).map((v) => Number(v[1]));
         return window.reduce((a, b) => a + b, 0) / window.length;
       };
     };
     const kernel = await kernelCores();
-    const cores = (await last('CPU cores used', 'A'))(stack.cpu.path);
-    const rss = (await last('Memory', 'D'))(stack.mem.path);
+    const cores = (await last('CPU cores used', 'A'))(influxNames[0]!);
+    const rss = (await last('Memory', 'D'))(influxNames[1]!);
     console.info(`InfluxDB container board: rss ${(rss / MiB).toFixed(1)} MiB`);
     expectHalfCore(cores, kernel, 'InfluxDB container board, CPU cores used');
     expect(Math.abs(rss - LOAD_MIB * MiB) / (LOAD_MIB * MiB)).toBeLessThan(0.1);

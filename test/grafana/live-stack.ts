@@ -4,6 +4,7 @@
 // dashboard test, stopped by stop().
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,25 @@ export const MiB = 1024 * 1024;
 export const LOAD_MIB = 200;
 export const INFLUX_DB = 'cgmeter';
 
+/**
+ * Each load's cgroup is named like a systemd-driver Docker container (`docker-<64 hex>.scope`), so
+ * that cgmeter identifies it as a container (name = its short id, as without engine metadata) and
+ * `serve --export containers` exports just these and the root: on a shared machine other sessions'
+ * thousands of plain test cgroups would make every 1 s scrape time out.
+ */
+export interface LoadCgroup { readonly cgroup: TestCgroup; readonly containerId: string; readonly name: string; readonly path: string }
+
+function containerCgroup(controllers: Parameters<typeof createTestCgroup>[1]): LoadCgroup {
+  const containerId = randomBytes(32).toString('hex');
+  const cgroup = createTestCgroup(`docker-${containerId}.scope`, controllers);
+  return { cgroup, containerId, name: containerId.slice(0, 12), path: cgroup.path };
+}
+
 export interface LiveStack {
-  readonly cpu: TestCgroup;
-  readonly mem: TestCgroup;
-  readonly net: TestCgroup;
-  readonly io: TestCgroup;
+  readonly cpu: LoadCgroup;
+  readonly mem: LoadCgroup;
+  readonly net: LoadCgroup;
+  readonly io: LoadCgroup;
   readonly serve: ServeProcess;
   readonly influx: ManagedServer;
   readonly promUrl: string;
@@ -47,28 +62,30 @@ export async function startLiveStack(): Promise<LiveStack> {
   };
   try {
     const controllers = ['cpu', 'memory', 'pids'] as const;
-    const cpu = createTestCgroup('cpu-load', { controllers: [...controllers] });
-    cpu.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryBytes: 256 * MiB, pidsMax: 256 });
-    await cpu.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '600s', '--quiet']);
-    const mem = createTestCgroup('mem-load', { controllers: [...controllers] });
-    mem.setLimits({ memoryBytes: 400 * MiB });
-    await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '600s', '--quiet']);
+    const cpu = containerCgroup({ controllers: [...controllers] });
+    cpu.cgroup.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryBytes: 256 * MiB, pidsMax: 256 });
+    await cpu.cgroup.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '600s', '--quiet']);
+    const mem = containerCgroup({ controllers: [...controllers] });
+    mem.cgroup.setLimits({ memoryBytes: 400 * MiB });
+    await mem.cgroup.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '600s', '--quiet']);
     // Network series exist only for a net namespace of the cgroup's own, and lo is not counted: a
     // veth pair inside it carries the ARP requests of a ping to an absent neighbour (eth0 sends,
     // eth1 receives). No dummy module on this kernel; veth needs no peer namespace.
-    const net = createTestCgroup('net-load', { controllers: [...controllers] });
-    await net.spawnIn('unshare', ['-n', 'sh', '-c', 'ip link add eth0 type veth peer name eth1 && ip link set eth0 up && ip link set eth1 up'
+    const net = containerCgroup({ controllers: [...controllers] });
+    await net.cgroup.spawnIn('unshare', ['-n', 'sh', '-c', 'ip link add eth0 type veth peer name eth1 && ip link set eth0 up && ip link set eth1 up'
       + ' && ip addr add 10.213.0.1/24 dev eth0 && exec ping -q -i 0.2 10.213.0.2']);
     // blkio counts only real block I/O: O_DIRECT reads and writes of a file on the root disk.
-    const io = createTestCgroup('io-load', { controllers: ['cpu', 'memory', 'io', 'pids'] });
+    const io = containerCgroup({ controllers: ['cpu', 'memory', 'io', 'pids'] });
     const file = join(dir, 'io-load');
-    await io.spawnIn('sh', ['-c',
+    await io.cgroup.spawnIn('sh', ['-c',
       `while :; do dd if=/dev/zero of=${file} bs=1M count=8 oflag=direct 2>/dev/null; dd if=${file} of=/dev/null bs=1M iflag=direct 2>/dev/null; sleep 0.5; done`]);
 
     influx = await startInfluxd();
     await influxQuery(influx, `CREATE DATABASE ${INFLUX_DB}`);
-    serve = await startServe(['--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
-      '--influx-url', influx.url, '--influx-db', INFLUX_DB, '--influx-flush-interval', '1s', '--influx-host-tag', 'grafana-test']);
+    serve = await startServe(['--interval', '1s', '--export', 'containers', '--docker-socket', 'none', '--podman-socket', 'none',
+      '--influx-url', influx.url, '--influx-db', INFLUX_DB, '--influx-flush-interval', '1s', '--influx-host-tag', 'grafana-test'],
+      // A shared machine with thousands of other cgroups makes the first walk slow.
+      120_000);
 
     const port = await freePort();
     const promUrl = `http://127.0.0.1:${port}`;
