@@ -88,18 +88,51 @@ interface EventClient {
 
 const encoder = new TextEncoder();
 
-/** One serialization per tick per list view, shared by every client that watches it. */
-function eventsFor(client: EventClient, snapshots: readonly Snapshot[], cache: Map<string, string>): string {
-  const view = client.view;
-  if (view.kind !== 'one') {
-    let text = cache.get(view.kind);
-    if (text === undefined) {
-      const list = view.kind === 'all' ? snapshots : snapshots.filter(isContainerLike);
-      text = `event: snapshots\ndata: ${toJson(list, 0)}\n\n`;
-      cache.set(view.kind, text);
-    }
-    return text;
+/**
+ * A list view's share of serve's CPU: after a serialization that took t ms the next one waits t / share.
+ * 20 containers take ~0.1 ms (every tick goes out); 8,000 cgroups take tens of ms, so a page showing all of
+ * them gets an event every few seconds instead of costing serve a tenth of a core.
+ */
+export const LIST_CPU_SHARE = 0.005;
+
+/** What the table and tree columns read (dashboard/model/columns.ts), in the Snapshot's own shape. */
+export function tableView(s: Snapshot): unknown {
+  const { path, inode, timestampMs, createdMs, identity, memory, pids, pressure } = s.sample;
+  const some = (p: typeof pressure.cpu) => (p ? { some: { avg10: p.some.avg10 } } : undefined);
+  return {
+    sample: {
+      path, inode, timestampMs, createdMs, identity, cpu: {}, blockIo: [], pids,
+      memory: { usageBytes: memory.usageBytes, limitBytes: memory.limitBytes, workingSetBytes: memory.workingSetBytes },
+      pressure: { cpu: some(pressure.cpu), memory: some(pressure.memory), io: some(pressure.io) },
+    },
+    cpu: s.cpu, memory: s.memory, blockIo: s.blockIo, network: s.network,
+  };
+}
+
+interface ListCache { snapshots?: readonly Snapshot[]; text?: string; nextMs: number }
+
+/** Serialized list events, shared by every client of a view and by everyone who connects within a tick. */
+export class ListEvents {
+  private readonly views = { all: { nextMs: 0 } as ListCache, containers: { nextMs: 0 } as ListCache };
+
+  /** The event for `snapshots`, or undefined when this view's CPU share says to skip this tick. */
+  text(kind: 'all' | 'containers', snapshots: readonly Snapshot[], force = false): string | undefined {
+    const cache = this.views[kind];
+    if (cache.snapshots === snapshots && cache.text !== undefined) return cache.text;
+    const started = performance.now();
+    if (!force && started < cache.nextMs) return undefined;
+    const list = kind === 'all' ? snapshots : snapshots.filter(isContainerLike);
+    cache.text = `event: snapshots\ndata: ${toJson(list.map(tableView), 0)}\n\n`;
+    cache.snapshots = snapshots;
+    const took = performance.now() - started;
+    cache.nextMs = started + took / LIST_CPU_SHARE;
+    return cache.text;
   }
+}
+
+function eventsFor(client: EventClient, snapshots: readonly Snapshot[], lists: ListEvents, force = false): string | undefined {
+  const view = client.view;
+  if (view.kind !== 'one') return lists.text(view.kind, snapshots, force);
   const found = findSnapshot(snapshots, view.key);
   // A container that went away is news to the page (it says so), not a broken stream.
   return 'found' in found ? `event: snapshot\ndata: ${toJson(found.found, 0)}\n\n` : `event: gone\ndata: ${toJson({ error: found.error }, 0)}\n\n`;
@@ -110,9 +143,12 @@ function eventStream(source: SnapshotSource): (c: Context) => Response {
   let subscribed = false;
   let poller: NodeJS.Timeout | undefined;
   let lastSeen: readonly Snapshot[] | undefined;
+  const lists = new ListEvents();
   const broadcast = (snapshots: readonly Snapshot[]) => {
-    const cache = new Map<string, string>();
-    for (const client of clients) client.send(eventsFor(client, snapshots, cache));
+    for (const client of clients) {
+      const text = eventsFor(client, snapshots, lists);
+      if (text !== undefined) client.send(text);
+    }
   };
   const follow = () => {
     if (isSubscribable(source)) {
@@ -158,7 +194,7 @@ function eventStream(source: SnapshotSource): (c: Context) => Response {
         };
         // Reconnect quickly after a restart of serve; the current state at once, not one tick later.
         client.send('retry: 2000\n\n');
-        client.send(eventsFor(client, source.latest(), new Map()));
+        client.send(eventsFor(client, source.latest(), lists, true)!);
         clients.add(client);
         follow();
       },

@@ -5,6 +5,7 @@
 // without it is refused, freeze/thaw work, and a serve without the limits API shows limits read-only.
 // With CGMETER_UPDATE_SCREENSHOT=1 the screenshots replace docs/img/web-*.png (the README shows them).
 
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,10 @@ const IDLE = containerId('1d1e00');
 const TOKEN = randomBytes(24).toString('hex');
 const DOCS_IMG = join(import.meta.dirname, '../../docs/img');
 const engines = ['--docker-socket', 'none', '--podman-socket', 'none'];
+/** Other sessions' cgroups (thousands, at times) make serve's first walk slow on this shared machine. */
+const SERVE_START_MS = 180_000;
+/** Waits for the page; generous for the same reason (the tree has every cgroup of the host). */
+const PAGE_MS = 60_000;
 
 /** This machine is shared: a large CPU weight lets the spinner get its quota whatever else runs. */
 function favourCpu(cg: TestCgroup): void {
@@ -69,6 +74,8 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
   }
 
   beforeAll(async () => {
+    // The page as the sources say now (npm run build does the same; this keeps a stale dist/web out of the test).
+    execFileSync(process.execPath, [join(import.meta.dirname, '../../web/build.mjs')], { stdio: 'ignore', timeout: 120_000 });
     scratch = mkdtempSync(join(tmpdir(), 'cgmeter-web-'));
     busy = createTestCgroup(`docker/${BUSY}`, { controllers: ['cpu', 'memory', 'pids'] });
     busy.setLimits({ cpuQuotaUs: 90_000, cpuPeriodUs: 100_000 });
@@ -85,9 +92,9 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
       '--audit-log', join(scratch, 'audit.log'), '--ledger', join(scratch, 'ledger.db'), ...engines,
       // Limits are slow-cadence files, re-read at each discovery walk (the TUI refreshes them after its own
       // changes, the HTTP API does not yet): a short walk lets the page show a new limit soon.
-      '--discovery-interval', '3s']);
+      '--discovery-interval', '3s'], SERVE_START_MS);
     browser = await openBrowser();
-  });
+  }, 300_000);
 
   afterAll(async () => {
     // Each step on its own: one failing must not leave the others running.
@@ -106,8 +113,8 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
     expect(response!.headers()['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self'; style-src 'self'/);
     // Other work on this machine may have containers too: the filter keeps this process's two.
     await page.fill('#filter', `cgmeter-test-${process.pid}-`);
-    await page.waitForSelector(`tr[data-key="${busy.path}"]`, { timeout: 20_000 });
-    await page.waitForSelector(`tr[data-key="${idle.path}"]`, { timeout: 20_000 });
+    await page.waitForSelector(`tr[data-key="${busy.path}"]`, { timeout: PAGE_MS });
+    await page.waitForSelector(`tr[data-key="${idle.path}"]`, { timeout: PAGE_MS });
     const headers = await page.$$eval('#containers thead th', (ths) => ths.map((th) => th.textContent!.replace(/[▼▲]/g, '')));
     expect(headers).toEqual(MAIN_COLUMNS.map((c) => c.header));
     await page.click('th[data-col=name] button'); // by name first, so that sorting by CPU is a change
@@ -116,7 +123,7 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
     await page.waitForFunction(([path]) => {
       const first = document.querySelector('#containers tbody tr');
       return first?.dataset.key === path && Number(first.querySelector('td[data-col=cpu]')?.textContent) > 0.5;
-    }, [busy.path], { timeout: 30_000 });
+    }, [busy.path], { timeout: PAGE_MS });
     const cores = Number(await page.textContent(`tr[data-key="${busy.path}"] td[data-col=cpu]`));
     expect(cores).toBeLessThanOrEqual(0.95); // its 0.9-core quota
     expect(await page.textContent(`tr[data-key="${busy.path}"] td[data-col=image]`)).toBe('docker');
@@ -131,7 +138,7 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
   it('draws live charts on the container page: new points within three intervals', async () => {
     const page = browser!.page;
     await page.goto(pageOf(busy));
-    await page.waitForFunction(() => Number(document.querySelector('#chart-cpu')?.dataset.points) >= 2, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Number(document.querySelector('#chart-cpu')?.dataset.points) >= 2, undefined, { timeout: PAGE_MS });
     const before = Number(await page.getAttribute('#chart-cpu', 'data-points'));
     const started = Date.now();
     await page.waitForFunction((n) => Number(document.querySelector('#chart-cpu')?.dataset.points) >= n + 2,
@@ -199,10 +206,10 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
     }
   });
 
-  it('shows the cgroup tree and the billing report with its downloads', async () => {
+  it('shows the cgroup tree and the billing report with its downloads', { timeout: 180_000 }, async () => {
     const page = browser!.page;
     await page.goto(`${serve!.url}/#/tree`);
-    await page.waitForSelector(`#tree tr[data-key="${busy.path}"]`, { timeout: 20_000 });
+    await page.waitForSelector(`#tree tr[data-key="${busy.path}"]`, { timeout: PAGE_MS });
     await page.waitForSelector(`#tree tr[data-key="${busy.topPath}"]`);
     expect(await page.textContent(`#tree tr[data-key="${busy.path}"] .tree-prefix`)).toMatch(/[└├]─/);
     // Only this test's branches (and their ancestors, the root among them) on the screenshot.
@@ -210,7 +217,7 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('#tree tbody tr').length <= 8, undefined, { timeout: 10_000 });
     await screenshot('tree');
     await page.goto(`${serve!.url}/#/billing?from=-1h&to=now&by=container&basis=usage`);
-    await page.waitForSelector('#billing-table', { timeout: 30_000 });
+    await page.waitForSelector('#billing-table', { timeout: PAGE_MS });
     expect(await page.textContent('#billing-table')).toContain('total');
     const links = await page.$$eval('#billing-downloads a', (as) => as.map((a) => a.getAttribute('href')!));
     expect(links).toHaveLength(3);
@@ -219,11 +226,11 @@ describe.skipIf(skip)('the web UI in Chromium', () => {
     await screenshot('billing');
   });
 
-  it('shows limits read-only when serve runs without the limits API', async () => {
-    readOnlyServe = await startServe(['--interval', `${INTERVAL_MS}ms`, ...engines]);
+  it('shows limits read-only when serve runs without the limits API', { timeout: 300_000 }, async () => {
+    readOnlyServe = await startServe(['--interval', `${INTERVAL_MS}ms`, ...engines], SERVE_START_MS);
     const page = browser!.page;
     await page.goto(`${readOnlyServe.url}/#/c/${encodeURIComponent(idle.path)}`);
-    await page.waitForSelector('#limits-readonly', { timeout: 20_000 });
+    await page.waitForSelector('#limits-readonly', { timeout: PAGE_MS });
     await page.waitForFunction(() => document.querySelector('#limits-current')?.textContent?.includes('200M'), undefined, { timeout: 10_000 });
     expect(await page.$('#limits-form')).toBeNull();
     expect(await page.$('#freeze')).toBeNull();

@@ -1,19 +1,24 @@
 // The web UI's routes in-process (app.request): the page and its assets with their security and cache
 // headers, 503 before a build, basic auth in front of all of it, ui-config following the app's routes,
-// and the event stream (first event at once, one per tick, "gone" for an unknown container).
+// the event stream (first event at once, one per tick, "gone" for an unknown container), and list events
+// that carry what the columns need and stay within their CPU share.
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createHttpApp } from '../../exporters/http/app.js';
 import { hashPassword } from '../../exporters/http/password-hash.js';
-import { registerWebUi, CONTENT_SECURITY_POLICY } from '../../exporters/http/web-ui.js';
+import { registerWebUi, CONTENT_SECURITY_POLICY, ListEvents, LIST_CPU_SHARE, tableView } from '../../exporters/http/web-ui.js';
+import { toJson } from '../../cli/units.js';
+import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
+import { matchesFilter } from '../../dashboard/model/rows.js';
+import { parseJson } from '../../web/src/json.js';
 import { PrometheusExporter } from '../../exporters/prometheus/exporter.js';
 import type { Snapshot } from '../../collector/model/derive.js';
 import type { SnapshotListener, SnapshotSource } from '../../collector/service.js';
-import { fixtureSource } from '../exporters/fixture-source.js';
+import { FIXED_TIMESTAMP_MS, fixtureSource } from '../exporters/fixture-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cgmeter-web-ui-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -159,5 +164,47 @@ describe('/api/v1/events', () => {
     const [gone] = await events(await app.request('/api/v1/events?key=nosuchthing'), 1);
     expect(gone!.event).toBe('gone');
     expect(JSON.parse(gone!.data).error).toMatch(/no cgroup with id, name or path "nosuchthing"/);
+  });
+});
+
+describe('list events', () => {
+  it('carry everything top\'s columns show: every cell of the projection equals the full Snapshot\'s', () => {
+    for (const source of [v2, fixtureSource('cgroup-v1')]) {
+      for (const s of source.latest()) {
+        const slim = parseJson<Snapshot>(toJson(tableView(s), 0));
+        const full = parseJson<Snapshot>(toJson(s, 0));
+        const nowMs = FIXED_TIMESTAMP_MS + 60_000;
+        for (const col of MAIN_COLUMNS) {
+          expect(col.cell({ key: s.sample.path, snapshot: slim, nowMs }), `${s.sample.path} ${col.id}`)
+            .toEqual(col.cell({ key: s.sample.path, snapshot: full, nowMs }));
+        }
+        expect(matchesFilter(slim, 'docker')).toBe(matchesFilter(full, 'docker'));
+      }
+    }
+  });
+
+  it('skip ticks so that serializing a large list stays within its CPU share', () => {
+    const clock = vi.spyOn(performance, 'now');
+    try {
+      const lists = new ListEvents();
+      /** A tick at startMs whose serialization (if it happens) takes tookMs; a skipped tick reads the clock once. */
+      const tick = (snapshots: readonly Snapshot[], startMs: number, tookMs: number) => {
+        clock.mockReturnValueOnce(startMs).mockReturnValueOnce(startMs + tookMs);
+        const text = lists.text('all', snapshots);
+        if (text === undefined) clock.mockReset(); // the unused reading must not leak into the next tick
+        return text;
+      };
+      const a = [...v2.latest()];
+      expect(tick(a, 0, 10)).toMatch(/^event: snapshots\n/);
+      expect(lists.text('all', a)).toBeDefined(); // the same tick again (a reconnect): the cached text
+      // 10 ms of work buys 10 / share = 2 s of quiet.
+      expect(tick([...a], 1000, 10)).toBeUndefined();
+      expect(tick([...a], 10 / LIST_CPU_SHARE + 1, 0.1)).toMatch(/^event: snapshots\n/);
+      // Forced (a page that just connected): sent whatever the share says.
+      clock.mockReturnValueOnce(10 / LIST_CPU_SHARE + 2).mockReturnValueOnce(10 / LIST_CPU_SHARE + 3);
+      expect(lists.text('all', [...a], true)).toBeDefined();
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

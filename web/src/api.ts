@@ -2,22 +2,14 @@
 // Infinity (the server writes unlimited values as "max", see cli/units.ts toJson).
 
 import type { Snapshot } from '../../collector/model/derive.js';
+import { parseJson } from './json.js';
 
 export type { Snapshot };
+export { parseJson };
 
 export interface UiConfig {
   readonly limitsApi: boolean;
   readonly billing: boolean;
-}
-
-/** Fields that may hold "max" (unlimited); elsewhere "max" is text, e.g. a container named max. */
-const UNLIMITED_FIELDS = new Set([
-  'limitBytes', 'highBytes', 'reservationBytes', 'swapLimitBytes', 'quotaUs', 'max', 'limitCores',
-  'memoryBytes', 'cpuCores', 'pidsMax', 'percentOfLimit',
-]);
-
-export function parseJson<T>(text: string): T {
-  return JSON.parse(text, (key, value: unknown) => (value === 'max' && UNLIMITED_FIELDS.has(key) ? Infinity : value)) as T;
 }
 
 export class HttpError extends Error {

@@ -4,6 +4,7 @@
 import { MAIN_COLUMNS, type Column } from '../../dashboard/model/columns.js';
 import { tableRows, type SortState } from '../../dashboard/model/rows.js';
 import type { RowModel } from '../../dashboard/model/row.js';
+import * as fmt from '../../dashboard/text/format.js';
 import { followEvents, type Snapshot } from './api.js';
 import { containerHref, h, setStatus } from './dom.js';
 import type { Cleanup } from './main.js';
@@ -82,7 +83,12 @@ export function showTable(main: HTMLElement): Cleanup {
     count.textContent = `${rows.length} shown`;
   }
   const follow = () => followEvents<Snapshot[]>(settings.showAll ? 'all=1' : '', 'snapshots', {
-    onData: (list) => { snapshots = list; render(); },
+    onData: (list) => {
+      snapshots = list;
+      // With thousands of cgroups serve sends list events less often than it samples: say how fresh it is.
+      if (list[0]) setStatus(`sampled ${fmt.clock(list[0].sample.timestampMs)}`);
+      render();
+    },
     onError: (message) => setStatus(message, message ? 'error' : 'info'),
   });
   let feed = follow();

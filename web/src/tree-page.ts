@@ -3,6 +3,7 @@
 
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { treeRows } from '../../dashboard/model/rows.js';
+import * as fmt from '../../dashboard/text/format.js';
 import { followEvents, type Snapshot } from './api.js';
 import { h, setStatus } from './dom.js';
 import type { Cleanup } from './main.js';
@@ -50,7 +51,12 @@ export function showTree(main: HTMLElement): Cleanup {
     }));
   }
   const feed = followEvents<Snapshot[]>('all=1', 'snapshots', {
-    onData: (list) => { snapshots = list; render(); },
+    onData: (list) => {
+      snapshots = list;
+      // With thousands of cgroups serve sends list events less often than it samples: say how fresh it is.
+      if (list[0]) setStatus(`sampled ${fmt.clock(list[0].sample.timestampMs)}`);
+      render();
+    },
     onError: (message) => setStatus(message, message ? 'error' : 'info'),
   });
   render();
