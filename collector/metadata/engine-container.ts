@@ -47,8 +47,9 @@ const DOCKERSHIM_NAME = /^k8s_([^_]+)_([^_]+)_([^_]+)_([^_]+)_(\d+)$/;
 type Json = Record<string, unknown>;
 
 /**
- * `Config.Env` (`KEY=VALUE` strings) restricted to `keys`: env often carries secrets, so only what
- * the user asked to export is ever kept in memory.
+ * `Config.Env` (`KEY=VALUE` strings) restricted to names starting with one of `keys` (cAdvisor's
+ * allowlist matches prefixes): env often carries secrets, so only what the user asked to export is
+ * ever kept in memory.
  */
 export function allowlistedEnv(value: unknown, keys: ReadonlySet<string>): Record<string, string> | undefined {
   if (keys.size === 0 || !Array.isArray(value)) return undefined;
@@ -57,7 +58,12 @@ export function allowlistedEnv(value: unknown, keys: ReadonlySet<string>): Recor
     if (typeof item !== 'string') continue;
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
-    if (keys.has(key)) out[key] = eq < 0 ? '' : item.slice(eq + 1);
+    for (const allowed of keys) {
+      if (key.startsWith(allowed)) {
+        out[key] = eq < 0 ? '' : item.slice(eq + 1);
+        break;
+      }
+    }
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

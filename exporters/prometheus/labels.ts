@@ -75,8 +75,10 @@ export function baseLabelText(s: Snapshot, policy: ContainerLabelPolicy, extras:
     if (container !== '') text += `,container="${escapeLabelValue(container)}",container_name="${escapeLabelValue(container)}"`;
   }
   if (extras.envKeys.size > 0 && identity.env) {
+    // cAdvisor matches the allowlist by prefix and lowercases the name: APP_ENV → container_env_app_env.
     for (const key of Object.keys(identity.env).sort()) {
-      if (extras.envKeys.has(key)) text += `,${CONTAINER_ENV_PREFIX}${sanitizeLabelName(key)}="${escapeLabelValue(identity.env[key]!)}"`;
+      if (![...extras.envKeys].some((allowed) => key.startsWith(allowed))) continue;
+      text += `,${CONTAINER_ENV_PREFIX}${sanitizeLabelName(key.toLowerCase())}="${escapeLabelValue(identity.env[key]!)}"`;
     }
   }
   if (policy.mode === 'none') return text;
