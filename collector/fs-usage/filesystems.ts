@@ -38,13 +38,18 @@ function capacity(path: string): Capacity | undefined {
   }
 }
 
-/** Every block-device filesystem of the host's mount table (`procRoot/1/mountinfo`), one per device. */
+/**
+ * Every block-device filesystem of the host's mount table, one per device. On the host (hostRoot `/`)
+ * that is our own mount namespace, whose paths we can statfs (pid 1 may live in another one: an
+ * initramfs init that chrooted elsewhere); inside a container (--host-root) it is the host's pid 1's
+ * table, whose mount points appear under hostRoot.
+ */
 export function rootFilesystems(hostRoot: string, procRoot: string, namer: DeviceNamer): Array<FilesystemUsage & { majorMinor: string }> {
   let text: string;
   try {
-    text = readFileSync(join(procRoot, '1/mountinfo'), 'latin1');
+    text = readFileSync(join(procRoot, hostRoot === '/' ? 'self/mountinfo' : '1/mountinfo'), 'latin1');
   } catch {
-    text = readFileSync(join(procRoot, 'self/mountinfo'), 'latin1');
+    return []; // no procfs view of the mount table: no filesystem series
   }
   const out: Array<FilesystemUsage & { majorMinor: string }> = [];
   for (const mount of blockDeviceMounts(parseMountinfo(text))) {
