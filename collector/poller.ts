@@ -98,6 +98,8 @@ export interface CollectorStats {
   cgroupsGone: number;
 }
 
+/** Files opened at once for cgroups beyond the fd budget (far below any RLIMIT_NOFILE headroom). */
+const UNCACHED_CHUNK_FILES = 256;
 const GONE_ERRNOS = new Set([19 /* ENODEV */, 2 /* ENOENT */]);
 const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 9: 'EBADF', 13: 'EACCES', 19: 'ENODEV', 22: 'EINVAL', 27: 'EFBIG' };
 
@@ -115,6 +117,10 @@ export class Collector {
   private readonly hostNamespaces: NamespaceInodes;
   private readonly netFds = new Map<number, { fd: number; pid: number }>();
   private batchDirty = true;
+  /** Entries in batch order: cached ones first. */
+  private order: Entry[] = [];
+  /** Files of cached cgroups: the head of the batch arrays. */
+  private cachedFileCount = 0;
   private fds = new Int32Array(0);
   private specIds = new Int32Array(0);
   private slotOffsets = new Int32Array(0);
@@ -232,23 +238,19 @@ export class Collector {
   sample(): CgroupSample[] {
     const cpuBefore = process.cpuUsage();
     if (this.batchDirty) this.rebuildBatch();
-    const uncached = this.openUncached();
-    const count = this.fds.length;
     const timestampMs = Date.now();
     const monotonic = monotonicMs();
     const readStarted = process.cpuUsage();
-    if (count > 0) this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, count);
+    // Cached fds first, in one call; then the cgroups beyond the fd budget, a chunk at a time.
+    if (this.cachedFileCount > 0) this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, this.cachedFileCount);
+    this.readUncached();
     const readUsed = process.cpuUsage(readStarted);
     this.stats.lastReadCpuMicros = readUsed.user + readUsed.system;
-    for (const file of uncached) {
-      if (file.fd >= 0) closeSync(file.fd);
-      file.fd = -1;
-    }
     const samples: CgroupSample[] = [];
     const netByNs = new Map<number, NetworkCounters | undefined>();
     const netOwner = new Map<number, string>();
     let index = 0;
-    for (const entry of this.entries.values()) {
+    for (const entry of this.order) {
       let gone = entry.gone;
       for (let f = 0; f < entry.files.length; f++, index++) {
         const errno = this.errnos[index]!;
@@ -465,16 +467,21 @@ export class Collector {
     this.stats.openFds = this.budget.used;
   }
 
+  /** Lays out the batch: files of cached cgroups first, then those beyond the fd budget. */
   private rebuildBatch(): void {
+    this.cachedFileCount = 0;
     let fileCount = 0;
     let slots = 0;
-    for (const entry of this.entries.values()) fileCount += entry.files.length;
+    const cached = [...this.entries.values()].filter((e) => !e.uncached);
+    const uncached = [...this.entries.values()].filter((e) => e.uncached);
+    this.order = [...cached, ...uncached];
+    for (const entry of this.order) fileCount += entry.files.length;
     this.fds = new Int32Array(fileCount);
     this.specIds = new Int32Array(fileCount);
     this.slotOffsets = new Int32Array(fileCount);
     this.errnos = new Int32Array(fileCount);
     let i = 0;
-    for (const entry of this.entries.values()) {
+    for (const entry of this.order) {
       for (const file of entry.files) entry.offsets[file.source] = -1;
       for (const file of entry.files) {
         this.fds[i] = file.fd;
@@ -484,32 +491,51 @@ export class Collector {
         slots += this.view.slotsOf(file.source);
         i++;
       }
+      if (!entry.uncached) this.cachedFileCount = i;
     }
+    if (cached.length === 0) this.cachedFileCount = 0;
     this.out = new Float64Array(slots);
     this.batchDirty = false;
   }
 
-  /** Opens the files of cgroups beyond the fd budget for this one read. */
-  private openUncached(): OpenFile[] {
-    const opened: OpenFile[] = [];
-    let i = 0;
-    for (const entry of this.entries.values()) {
+  /**
+   * Cgroups beyond the fd budget: open a chunk of their files, read it with one batch call, close
+   * it, next chunk. Chunks stay far below the free fds, so this never runs into EMFILE.
+   */
+  private readUncached(): void {
+    let i = this.cachedFileCount;
+    let chunkStart = i;
+    const files: OpenFile[] = [];
+    const flush = () => {
+      const n = i - chunkStart;
+      if (n > 0) {
+        this.reader.readAll(this.fds.subarray(chunkStart), this.specIds.subarray(chunkStart), this.slotOffsets.subarray(chunkStart), this.out, this.errnos.subarray(chunkStart), n);
+      }
+      for (const file of files) {
+        closeQuietly(file.fd);
+        file.fd = -1;
+      }
+      files.length = 0;
+      chunkStart = i;
+    };
+    for (let e = 0; e < this.order.length; e++) {
+      const entry = this.order[e]!;
+      if (!entry.uncached) continue;
       for (const file of entry.files) {
-        if (entry.uncached) {
-          try {
-            file.fd = openSync(file.path, fsConstants.O_RDONLY);
-          } catch (err) {
-            file.fd = -1;
-            const code = (err as NodeJS.ErrnoException).code;
-            if (code === 'ENOENT' || code === 'ENODEV') entry.gone = true;
-          }
-          this.fds[i] = file.fd >= 0 ? file.fd : -1;
-          opened.push(file);
+        try {
+          file.fd = openSync(file.path, fsConstants.O_RDONLY);
+        } catch (err) {
+          file.fd = -1;
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENODEV') entry.gone = true;
         }
+        this.fds[i] = file.fd;
+        if (file.fd >= 0) files.push(file);
         i++;
       }
+      if (files.length >= UNCACHED_CHUNK_FILES) flush();
     }
-    return opened;
+    flush();
   }
 
   private countError(errno: number): void {

@@ -153,3 +153,26 @@ describe.each(readers)('v2 fixture (kernel 6.1), %s reader', (reader) => {
     expect(root.blockIo[0]).toMatchObject({ readBytes: 33577984, writeBytes: 50403328, readOps: 2088, writeOps: 71 });
   });
 });
+
+describe('beyond the fd budget', () => {
+  it('reads cgroups whose files do not fit the budget by opening them per read, with the same values', () => {
+    const full = sampleFixture('cgroup-v2', 'fallback');
+    // Room for one cgroup's files: the other 19 are read through the chunked open/read/close path.
+    const collector = new Collector({ hostRoot: fixture('cgroup-v2'), reader: 'fallback', groups: ALL_GROUPS, fdBudget: 12 });
+    try {
+      collector.discover();
+      expect(collector.stats.uncachedCgroups).toBeGreaterThanOrEqual(19);
+      expect(collector.stats.openFds).toBeLessThanOrEqual(12);
+      const tight = new Map(collector.sample().map((s) => [s.path, s]));
+      expect([...tight.keys()].sort()).toEqual([...full.keys()].sort());
+      for (const [path, s] of tight) {
+        expect({ cpu: s.cpu, memory: s.memory, blockIo: s.blockIo, pids: s.pids, pressure: s.pressure }).toEqual({
+          cpu: full.get(path)!.cpu, memory: full.get(path)!.memory, blockIo: full.get(path)!.blockIo, pids: full.get(path)!.pids, pressure: full.get(path)!.pressure,
+        });
+      }
+      expect(collector.stats.readErrors).toEqual({});
+    } finally {
+      collector.close();
+    }
+  });
+});
