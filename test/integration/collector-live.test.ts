@@ -32,13 +32,23 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
       collector.discover();
       expect(collector.paths()).toContain(cg.path);
       await sleep(1000); // let the quota settle into its steady state
+      const kernelBefore = cg.cpuUsageNs();
       const first = collector.sample().find((s) => s.path === cg.path)!;
       await sleep(4000);
       const second = collector.sample().find((s) => s.path === cg.path)!;
+      const kernelCores = (cg.cpuUsageNs() - kernelBefore) / 1e9 / ((second.monotonicMs - first.monotonicMs) / 1000);
       const snapshot = derive(second, first);
       expect(snapshot.cpu.limitCores).toBe(0.5);
-      expect(snapshot.cpu.coresUsed).toBeGreaterThan(0.475);
-      expect(snapshot.cpu.coresUsed).toBeLessThan(0.525);
+      // cgmeter reads what the kernel counts (the direct reads bracket ours by a few ms)…
+      expect(Math.abs(snapshot.cpu.coresUsed! - kernelCores)).toBeLessThan(0.02);
+      // …and the kernel holds the load to its quota, unless other work starves it of CPU: outside CI a
+      // busy machine can give it less, in CI (nothing else runs) it must be 0.5 ± 5 %.
+      if (process.env.CI === 'true' || kernelCores > 0.475) {
+        expect(snapshot.cpu.coresUsed).toBeGreaterThan(0.475);
+        expect(snapshot.cpu.coresUsed).toBeLessThan(0.525);
+      } else {
+        console.warn(`the load got ${kernelCores.toFixed(3)} core of its 0.5 quota (busy machine); compared with the kernel only`);
+      }
       expect(snapshot.cpu.throttledRatio).toBeGreaterThan(0.5);
       expect(second.processes).toBeGreaterThanOrEqual(1);
     } finally {
