@@ -1,7 +1,7 @@
 // What the charts draw: for every cgroup, the last `capacity` Snapshots reduced to the numbers the
-// detail and memory views plot, in fixed-size rings (Float32 is plenty for a chart and keeps 200
-// containers × 300 points × 24 series near 6 MB). Also the memory event rates the memory table
-// shows, from consecutive Snapshots' counters. Fed Snapshots only.
+// detail and memory views plot, in rings that grow to that size (Float32 is plenty for a chart and
+// keeps 200 containers × 300 points × 24 series near 6 MB). Also the memory event rates the memory
+// table shows, from consecutive Snapshots' counters. Fed Snapshots only.
 
 import { ratePerSecond, sameIncarnation, type Snapshot } from '../../collector/model/derive.js';
 import type { CgroupSample } from '../../collector/model/sample.js';
@@ -22,12 +22,21 @@ const INDEX = Object.fromEntries(SERIES.map((name, i) => [name, i])) as Record<S
 
 /** Default points kept per cgroup: 5 minutes at the default 1 s interval. */
 export const DEFAULT_HISTORY_POINTS = 300;
-/** A cgroup not seen for this many frames is forgotten (its detail view then says it is gone). */
-const FORGET_AFTER_FRAMES = 60;
+/**
+ * How long a vanished cgroup's history is kept, in frames: a container's for a minute (its detail
+ * view then shows how it ended, an OOM kill say), any other cgroup's briefly — hosts where test
+ * suites or batch jobs make and remove thousands of cgroups must not fill memory with them.
+ */
+const FORGET_CONTAINER_AFTER_FRAMES = 60;
+const FORGET_CGROUP_AFTER_FRAMES = 5;
+/** Rings start this small and double: a cgroup that lives seconds costs a few points, not 300. */
+const FIRST_RING_POINTS = 8;
 
 class Ring {
-  readonly timesMs: Float64Array;
-  readonly values: Float32Array;
+  timesMs: Float64Array;
+  values: Float32Array;
+  /** Points allocated (≤ capacity). */
+  size: number;
   start = 0;
   length = 0;
   lastSample?: CgroupSample;
@@ -35,16 +44,38 @@ class Ring {
   memoryRates: MemoryRates = {};
 
   constructor(readonly capacity: number) {
-    this.timesMs = new Float64Array(capacity);
-    this.values = new Float32Array(capacity * SERIES.length).fill(Number.NaN);
+    this.size = Math.min(capacity, FIRST_RING_POINTS);
+    this.timesMs = new Float64Array(this.size);
+    this.values = new Float32Array(this.size * SERIES.length);
   }
 
   push(timeMs: number, point: Float64Array): void {
-    const slot = (this.start + this.length) % this.capacity;
-    if (this.length < this.capacity) this.length++;
-    else this.start = (this.start + 1) % this.capacity;
+    if (this.length === this.size && this.size < this.capacity) this.grow();
+    const slot = (this.start + this.length) % this.size;
+    if (this.length < this.size) this.length++;
+    else this.start = (this.start + 1) % this.size;
     this.timesMs[slot] = timeMs;
     this.values.set(point, slot * SERIES.length);
+  }
+
+  /** Slot of the i-th oldest point. */
+  slot(i: number): number {
+    return (this.start + i) % this.size;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.capacity, this.size * 2);
+    const times = new Float64Array(size);
+    const values = new Float32Array(size * SERIES.length);
+    for (let i = 0; i < this.length; i++) {
+      const from = this.slot(i);
+      times[i] = this.timesMs[from]!;
+      values.set(this.values.subarray(from * SERIES.length, (from + 1) * SERIES.length), i * SERIES.length);
+    }
+    this.timesMs = times;
+    this.values = values;
+    this.size = size;
+    this.start = 0;
   }
 }
 
@@ -83,7 +114,9 @@ export class HistoryStore {
       ring.lastSeenFrame = this.frame;
     }
     for (const [key, ring] of this.rings) {
-      if (this.frame - ring.lastSeenFrame > FORGET_AFTER_FRAMES) this.rings.delete(key);
+      const kind = ring.lastSample?.identity.kind;
+      const keep = kind === 'container' || kind === 'pod' ? FORGET_CONTAINER_AFTER_FRAMES : FORGET_CGROUP_AFTER_FRAMES;
+      if (this.frame - ring.lastSeenFrame > keep) this.rings.delete(key);
     }
   }
 
@@ -113,7 +146,7 @@ export class HistoryStore {
     const values: number[] = new Array(count);
     const column = INDEX[name];
     for (let i = 0; i < count; i++) {
-      const slot = (ring.start + ring.length - count + i) % ring.capacity;
+      const slot = ring.slot(ring.length - count + i);
       timesMs[i] = ring.timesMs[slot]!;
       values[i] = ring.values[slot * SERIES.length + column]!;
     }

@@ -30,11 +30,20 @@ function descendants(pid: number): number[] {
   return children;
 }
 
+/** Sessions not killed yet: killed on exit too, so an interrupted run leaves no terminal program behind. */
+const live = new Set<TmuxSession>();
+let exitHookInstalled = false;
+
 export class TmuxSession {
   readonly server = `cgmeter-top-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly name = 'top';
   private pids = new Set<number>();
   private readonly socketPath: string;
+  /**
+   * Waits are multiplied by this: set by waitForStart from how long the program took to show its
+   * first screen (seconds here, minutes in the emulated v2 VM).
+   */
+  private timeoutScale = 1;
 
   /** Starts `shellCommand` (run by sh in the repository root) in a width×height terminal. */
   constructor(shellCommand: string, width: number, height: number, env: Record<string, string> = {}) {
@@ -45,6 +54,11 @@ export class TmuxSession {
     this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
     this.socketPath = this.display('#{socket_path}');
     this.pids.add(this.panePid());
+    live.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', () => { for (const session of [...live]) session.kill(); });
+    }
   }
 
   tmux(...args: string[]): string {
@@ -101,8 +115,19 @@ export class TmuxSession {
     this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
 
+  /** Waits (long) for the first screen, and scales later waits to how slow this machine is. */
+  async waitForStart(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 240_000): Promise<string[]> {
+    const started = performance.now();
+    const lines = await this.waitForScreen(predicate, what, timeoutMs, false);
+    this.processes(); // remembered now, while tmux can still say which they are
+    // A start within 3 s is this project's normal machine; slower machines get proportionally longer.
+    this.timeoutScale = Math.min(10, Math.max(1, (performance.now() - started) / 3000));
+    return lines;
+  }
+
   /** Polls the screen until `predicate` holds; the timeout error shows the last screen. */
-  async waitForScreen(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 15_000): Promise<string[]> {
+  async waitForScreen(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 15_000, scaled = true): Promise<string[]> {
+    timeoutMs = scaled ? timeoutMs * this.timeoutScale : timeoutMs;
     let last: string[] = [];
     try {
       return await waitFor(() => {
@@ -116,11 +141,13 @@ export class TmuxSession {
 
   /** Kills the tmux server and every process the pane ever had, by pid. Safe to call twice. */
   kill(): void {
+    live.delete(this);
     try {
       this.processes();
     } catch {
-      // the server is already gone
+      // the server is already gone: the pids remembered so far, and what they started, still go
     }
+    for (const pid of [...this.pids]) for (const child of descendants(pid)) this.pids.add(child);
     try {
       this.tmux('kill-server');
     } catch {

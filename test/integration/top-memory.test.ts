@@ -43,7 +43,7 @@ function save(name: string, lines: string[]): void {
   writeFileSync(join(captures, `top-${name}.txt`), `${lines.map((l) => l.trimEnd()).join('\n').trimEnd()}\n`);
 }
 
-describe.skipIf(skip)('the memory view during consolidation', () => {
+describe.skipIf(skip)('the memory view during consolidation', { timeout: 300_000 }, () => {
   let session: TmuxSession | undefined;
   let cache: TestCgroup;
   let dataDir: string | undefined;
@@ -60,7 +60,8 @@ describe.skipIf(skip)('the memory view during consolidation', () => {
     await cache.spawnIn('sh', ['-c', `dd if=/dev/zero of=${file} bs=1M count=150 status=none conv=fsync && while :; do cat ${file} > /dev/null; sleep 0.5; done`]);
     const top = topCommandLine(['--view', 'memory', '--filter', cache.topPath.slice(1), '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none']);
     session = new TmuxSession(`exec ${top}`, 120, 40);
-  });
+    await session.waitForStart((l) => /^cgmeter top /.test(l[0]!), 'top to start');
+  }, 300_000);
 
   afterAll(async () => {
     session?.kill();

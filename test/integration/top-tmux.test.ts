@@ -49,7 +49,8 @@ function favourCpu(cg: TestCgroup): void {
   }
 }
 
-describe.skipIf(skip)('cgmeter top in a real terminal', () => {
+// Long timeouts: the emulated v2 VM runs this too, several times slower.
+describe.skipIf(skip)('cgmeter top in a real terminal', { timeout: 300_000 }, () => {
   let session: TmuxSession | undefined;
   let busy: TestCgroup;
   let freezer: FreezerPlace | undefined;
@@ -79,7 +80,8 @@ describe.skipIf(skip)('cgmeter top in a real terminal', () => {
     // After top exits, the shell reports its status and the terminal's modes (icanon = cooked again).
     const top = topCommandLine(['--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none', '--audit-log', join(auditDir, 'audit.log')]);
     session = new TmuxSession(`${top}; echo "top exited $?"; stty -a | grep -o -- '-\\?icanon'; exec sleep 600`, 120, 40);
-  });
+    await session.waitForStart((l) => /^cgmeter top /.test(l[0]!), 'top to start');
+  }, 300_000);
 
   afterAll(async () => {
     session?.kill();
@@ -251,13 +253,14 @@ describe.skipIf(skip)('cgmeter top in a real terminal', () => {
   });
 });
 
-describe.skipIf(skip)('cgmeter top under NO_COLOR', () => {
+describe.skipIf(skip)('cgmeter top under NO_COLOR', { timeout: 300_000 }, () => {
   let session: TmuxSession | undefined;
   afterAll(() => session?.kill());
 
   it('uses no colour, still marks the selection, and quits on Ctrl-C', async () => {
     const top = topCommandLine(['--all', '--interval', '500ms', '--docker-socket', 'none', '--podman-socket', 'none']);
     session = new TmuxSession(`${top}; echo "top exited $?"; exec sleep 600`, 100, 30, { NO_COLOR: '1' });
+    await session.waitForStart((l) => /^cgmeter top /.test(l[0]!), 'top to start');
     await session.waitForScreen((l) => /^NAME/.test(l[1] ?? '') && dataRows(l).length > 0, 'the table');
     const escapes = session.capture(true);
     expect(escapes).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;\d+|48;5;\d+)m/);
