@@ -21,6 +21,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'serve', file: 'serve-bench.ts', args: [], what: 'cgmeter serve sampling 1,000 cgroups every second: CPU % and RSS' },
   { name: 'ledger', file: 'ledger-bench.ts', args: [], what: 'ledger write cost per sample and growth per day' },
   { name: 'top', file: 'top-bench.ts', args: [], what: 'cgmeter top CPU at 1 s with 200 containers' },
+  { name: 'web', file: 'web-bench.ts', args: [], what: 'web UI: serve CPU with Chromium on the table / a container page' },
 ];
 
 const here = fileURLToPath(new URL('.', import.meta.url));

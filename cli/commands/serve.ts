@@ -166,6 +166,8 @@ export async function startServe(options: ServeOptions, logError: (message: stri
       registerLimitsRoutes(app, {
         options: options.limitsApi, hierarchy: collector.hierarchy, counter: limitCounter,
         known: () => knownFromSnapshots(service.latest()),
+        // The next sample then carries the new limit (/metrics container_spec_*, the JSON API, the UI).
+        onApplied: (path) => collector.refreshSlowFiles(path),
       });
       if (options.ledger) registerBillingRoutes(app, { ledgerPath: options.ledger.path, rateCard: options.rateCard });
     },

@@ -82,6 +82,8 @@ export interface LimitsRoutesDeps {
   /** Tests on copied fixture trees only. */
   readonly requireCgroupFs?: boolean;
   readonly facts?: HostFacts;
+  /** Called with the cgroup path after a change reached the kernel (serve: re-read its limit files now). */
+  readonly onApplied?: (cgroupPath: string) => void;
 }
 
 /** serve's `known`: every cgroup of the latest Snapshots. */
@@ -143,6 +145,7 @@ export function registerLimitsRoutes(app: Hono, deps: LimitsRoutesDeps): void {
         : planFreeze(target, action);
       if (dryRun) return json({ ok: true, dryRun: true, action, target: summary(target), writes: plan.writes.map((w) => ({ knob: w.knob, file: `${w.dir}/${w.file}`, old: w.old, new: w.text.trim() })), warnings: plan.warnings }, 200);
       const result = await serialized(() => applyPlan(plan, { audit, actor }));
+      deps.onApplied?.(target.path); // also after a rollback: the files may differ from what was cached
       return json(resultBody(result), result.ok ? 200 : httpStatusOf(result.error!));
     } catch (err) {
       if (!(err instanceof LimitError)) throw err; // a bug: the app's onError answers 500
