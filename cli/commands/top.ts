@@ -1,6 +1,7 @@
 // `cgmeter top`: the live terminal dashboard, or with --once one frame for scripts. Reads the
 // flags once, builds the source (local collector, --remote, --replay) and runs the dashboard.
 
+import { readFileSync } from 'node:fs';
 import type { Command, ParsedArgs } from '../command.js';
 import type { Collector } from '../../collector/poller.js';
 import { COLLECTOR_FLAGS, collectorOptionsFrom } from '../common-flags.js';
@@ -10,6 +11,7 @@ import { parseDurationMs, toJson, UsageError } from '../units.js';
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { initialState, type ListView, type UiState } from '../../dashboard/model/ui-state.js';
 import { KernelLimitActions } from '../../dashboard/actions/kernel-limit-actions.js';
+import { RemoteLimitActions } from '../../dashboard/actions/remote-limit-actions.js';
 import { DEFAULT_AUDIT_LOG } from '../../collector/limits/index.js';
 import { LocalSource } from '../../dashboard/sources/local-source.js';
 import { RemoteSource } from '../../dashboard/sources/remote-source.js';
@@ -70,12 +72,15 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
   if (remote !== undefined && v.replay) throw new UsageError('--remote and --replay cannot be combined: replay reads this node\'s ledger');
   if (v.from !== undefined && !v.replay) throw new UsageError('--from needs --replay');
   if (remote !== undefined) {
+    const tokenFile = v['api-token-file'] as string | undefined;
     try {
-      return new RemoteSource(remote, intervalMs);
+      const actions = tokenFile === undefined ? undefined : new RemoteLimitActions(remote, readToken(tokenFile));
+      return new RemoteSource(remote, intervalMs, actions);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
   }
+  if (v['api-token-file'] !== undefined) throw new UsageError('--api-token-file is for --remote (the local dashboard changes limits itself)');
   if (v.replay) {
     if (topWiring.openHistory === undefined) throw new UsageError('--replay needs recorded Samples; the ledger of this build keeps hourly usage only, so there is nothing to replay yet');
     const from = (v.from as string | undefined) ?? '-10m';
@@ -99,6 +104,14 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
   return new LocalSource({
     collector: { ...collector, identityEnricher: metadata }, intervalMs, discoveryIntervalMs, actions, firstRatesEarly: !once, companions: [metadata],
   });
+}
+
+function readToken(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UsageError(`--api-token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** The first frame worth printing: the local collector's second (the first has no rates). */
@@ -136,6 +149,10 @@ export const topCommand: Command = {
     all: { type: 'boolean', short: 'a', description: 'show every cgroup, not only containers and pods' },
     view: { type: 'string', placeholder: 'VIEW', default: 'table', description: 'view to start in: table, tree or memory' },
     remote: { type: 'string', placeholder: 'URL', description: 'show a remote `cgmeter serve` (polls URL/api/v1/containers?all=1)' },
+    'api-token-file': {
+      type: 'string', placeholder: 'PATH', env: 'CGMETER_API_TOKEN_FILE',
+      description: 'with --remote: the bearer token of the node\'s limits API (serve --enable-limits-api), for e/f/u',
+    },
     replay: { type: 'boolean', description: 'replay Samples recorded in the ledger instead of live data' },
     from: { type: 'string', placeholder: 'TIME', description: 'where --replay starts: "10m ago", --from=-10m, 14:03, 2026-11-23T14:03 (default 10 minutes ago)' },
     once: { type: 'boolean', description: 'print one frame as a table and exit (for scripts; also what happens without a terminal)' },

@@ -2,16 +2,15 @@
 // resolved among the cgroups discovery knows, planned, applied with read-back and rollback, and
 // audited — the same path `cgmeter limit/freeze/thaw` takes. The dashboard writes no file itself.
 
-import { basename } from 'node:path';
 import type { Collector } from '../../collector/poller.js';
-import { shortBytes } from '../text/format.js';
 import {
   AuditLog, DEFAULT_FREEZE_TIMEOUT_MS, LimitError, applyPlan, cliActor, knownCgroups, parseLimitRequest,
-  planFreeze, planLimits, resolveTarget, targetOf, type Actor, type ApplyResult, type LimitAction, type Plan,
+  planFreeze, planLimits, resolveTarget, targetOf, type Actor, type LimitAction, type Plan,
   type Target as LimitTarget,
 } from '../../collector/limits/index.js';
 import type { LimitResource, Target } from '../model/ui-state.js';
 import type { ActionResult, LimitActions } from './limit-actions.js';
+import { describeResult, KNOB, vocabularyValue } from './result-text.js';
 
 export interface KernelLimitActionsOptions {
   /** The running collector: its hierarchy and the cgroups it discovered are the only valid targets. */
@@ -19,25 +18,6 @@ export interface KernelLimitActionsOptions {
   readonly auditLogPath: string;
   readonly actor?: Actor;
   readonly freezeTimeoutMs?: number;
-}
-
-/** The limits library's word for each resource of the `e` form. */
-const KNOB: Readonly<Record<LimitResource, 'cpus' | 'memory' | 'pids'>> = { cpu: 'cpus', memory: 'memory', pids: 'pids' };
-
-/** The library's vocabulary is text (`512M`, `1.5`, `max`); the form already checked the value. */
-function vocabularyValue(value: number): string {
-  return value === Infinity ? 'max' : String(Number.isInteger(value) ? value : Number(value.toPrecision(6)));
-}
-
-/**
- * A kernel file's value as a person reads it: `max` for the unlimited spellings (v1's -1 and 2^63
- * rounded down to a page), sizes in memory files as `48M`; anything else as the kernel wrote it.
- */
-export function kernelValueText(file: string, text: string): string {
-  const t = text.trim();
-  if (t === '-1' || t === 'max' || /^\d{19}$/.test(t)) return 'max';
-  if (/(^|\/)memory\.[\w.]+$/.test(file) && /^\d+$/.test(t)) return shortBytes(Number(t));
-  return t;
 }
 
 export class KernelLimitActions implements LimitActions {
@@ -71,7 +51,7 @@ export class KernelLimitActions implements LimitActions {
       const result = await applyPlan(plan(resolved), { audit: this.audit, actor: this.actor });
       // Limits are read on the slow cadence: read this cgroup's again now, so the next frame shows the change.
       collector.refreshSlowFiles(resolved.path);
-      return { ok: result.ok, message: describe(action, target.name, result) };
+      return { ok: result.ok, message: describeResult(action, target.name, result) };
     } catch (err) {
       if (!(err instanceof LimitError)) throw err;
       // Refusals are audited like the CLI's; a log that cannot be written does not hide the refusal.
@@ -79,16 +59,4 @@ export class KernelLimitActions implements LimitActions {
       return { ok: false, message: `${action} ${target.name}: ${err.message}${unlogged ? ` (not logged: ${unlogged})` : ''}` };
     }
   }
-}
-
-function describe(action: LimitAction, name: string, result: ApplyResult): string {
-  if (!result.ok) return `${action} ${name} failed, nothing left changed: ${result.error?.message ?? 'unknown error'}`;
-  if (action !== 'limit') return `${name} ${action === 'freeze' ? 'frozen' : 'thawed'}`;
-  const writes = result.writes.filter((w) => w.outcome === 'applied');
-  const shown = writes.map((w) => {
-    const file = basename(w.file);
-    const now = w.effective === undefined ? '' : `, reads ${kernelValueText(file, w.effective)}`;
-    return `${file} ${kernelValueText(file, w.old)} → ${kernelValueText(file, w.new)}${now}`;
-  });
-  return `${name}: ${shown.join('; ')}`;
 }

@@ -3,7 +3,7 @@
 // screen and says why in the footer.
 
 import type { Snapshot } from '../../collector/model/derive.js';
-import { unavailableLimitActions } from '../actions/limit-actions.js';
+import { unavailableLimitActions, type LimitActions } from '../actions/limit-actions.js';
 import type { HostStats } from './host-stats.js';
 import type { DashboardSource, Frame, FrameListener } from './source.js';
 
@@ -62,16 +62,18 @@ export function containersUrl(base: string): string {
 export class RemoteSource implements DashboardSource {
   readonly kind = 'remote' as const;
   readonly label: string;
-  readonly actions = unavailableLimitActions('limits are changed on the node itself (cgmeter limit there), not through --remote');
+  readonly actions: LimitActions;
   private readonly url: string;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private paused = false;
   private inFlight?: AbortController;
 
-  constructor(base: string, private intervalMs: number, private readonly fetchImpl: typeof fetch = fetch) {
+  /** `actions`: the node's limits API (RemoteLimitActions), when a token for it was given. */
+  constructor(base: string, private intervalMs: number, actions?: LimitActions, private readonly fetchImpl: typeof fetch = fetch) {
     this.url = containersUrl(base);
     this.label = new URL(this.url).host;
+    this.actions = actions ?? unavailableLimitActions('changing limits through --remote needs the node\'s limits API token: --api-token-file');
   }
 
   start(listener: FrameListener): void {

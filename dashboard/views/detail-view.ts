@@ -2,17 +2,13 @@
 // and charts over the history kept (CPU and memory with their limit lines, I/O, network, PSI).
 
 import type { Snapshot } from '../../collector/model/derive.js';
-import { pidsPercent, uptimeSeconds, isContainerLike } from '../model/row.js';
+import { isContainerLike, levelOf, pidsPercent, uptimeSeconds } from '../model/row.js';
 import type { UiState } from '../model/ui-state.js';
 import * as fmt from '../text/format.js';
-import { fitLine, joinFitting, span, type Line, type Style } from '../text/line.js';
+import { fitLine, joinFitting, span, type Line } from '../text/line.js';
 import { renderPanelRows, type Panel } from './panels.js';
 import type { HistoryReader, Size, ViewModel } from './view-model.js';
 
-function levelStyle(percent: number | undefined): Style | undefined {
-  if (percent === undefined || !Number.isFinite(percent)) return undefined;
-  return percent >= 90 ? 'crit' : percent >= 70 ? 'warn' : undefined;
-}
 
 const label = (text: string): Line => [span(`${text}:`, 'accent')];
 
@@ -50,11 +46,11 @@ function nowParts(s: Snapshot): Line[] {
   const psi = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
   return [
     label('Now'),
-    [span(`cpu ${fmt.cores(s.cpu.coresUsed)}`), span(s.cpu.percentOfLimit === undefined ? '' : ` ${fmt.percent(s.cpu.percentOfLimit)}`, levelStyle(s.cpu.percentOfLimit))],
+    [span(`cpu ${fmt.cores(s.cpu.coresUsed)}`), span(s.cpu.percentOfLimit === undefined ? '' : ` ${fmt.percent(s.cpu.percentOfLimit)}`, levelOf(s.cpu.percentOfLimit))],
     [span(`throttled ${fmt.percent(s.cpu.throttledRatio === undefined ? undefined : s.cpu.throttledRatio * 100)}`)],
-    [span(`mem ${fmt.shortBytes(s.sample.memory.usageBytes)}`), span(s.memory.percentOfLimit === undefined ? '' : ` ${fmt.percent(s.memory.percentOfLimit)}`, levelStyle(s.memory.percentOfLimit))],
+    [span(`mem ${fmt.shortBytes(s.sample.memory.usageBytes)}`), span(s.memory.percentOfLimit === undefined ? '' : ` ${fmt.percent(s.memory.percentOfLimit)}`, levelOf(s.memory.percentOfLimit))],
     [span(`wset ${fmt.shortBytes(s.memory.workingSetBytes)}`)],
-    [span(`pids ${s.sample.pids.current ?? '-'}`, levelStyle(pidsPercent(s)))],
+    [span(`pids ${s.sample.pids.current ?? '-'}`, levelOf(pidsPercent(s)))],
     [span(`PSI some10 cpu ${psi(p.cpu?.some.avg10)} mem ${psi(p.memory?.some.avg10)} io ${psi(p.io?.some.avg10)}`)],
   ];
 }

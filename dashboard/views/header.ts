@@ -1,16 +1,12 @@
 // The top line: where the data comes from and when, the host's CPU, memory and load, how many
 // containers, the interval and whether the view is paused. Parts drop whole, least useful last.
 
-import { isContainerLike } from '../model/row.js';
+import { isContainerLike, levelOf } from '../model/row.js';
 import type { UiState } from '../model/ui-state.js';
 import * as fmt from '../text/format.js';
-import { fitLine, joinFitting, span, type Line, type Style } from '../text/line.js';
+import { fitLine, joinFitting, span, type Line } from '../text/line.js';
 import type { ViewModel } from './view-model.js';
 
-function levelStyle(percent: number | undefined): Style | undefined {
-  if (percent === undefined) return undefined;
-  return percent >= 90 ? 'crit' : percent >= 70 ? 'warn' : undefined;
-}
 
 export function renderHeader(model: ViewModel, state: UiState, width: number): Line {
   const parts: Line[] = [];
@@ -30,11 +26,11 @@ function hostParts(model: ViewModel): Line[] {
   const host = model.host;
   if (host !== undefined && (host.cpus !== undefined || host.memTotalBytes !== undefined)) {
     const out: Line[] = [];
-    out.push([span('CPU '), span(fmt.percent(host.cpuPercent), levelStyle(host.cpuPercent)), span(host.cpus === undefined ? '' : ` of ${host.cpus}`, 'dim')]);
+    out.push([span('CPU '), span(fmt.percent(host.cpuPercent), levelOf(host.cpuPercent)), span(host.cpus === undefined ? '' : ` of ${host.cpus}`, 'dim')]);
     if (host.memTotalBytes !== undefined) {
       const used = host.memAvailableBytes === undefined ? undefined : host.memTotalBytes - host.memAvailableBytes;
       const percent = used === undefined ? undefined : (used / host.memTotalBytes) * 100;
-      out.push([span('MEM '), span(`${fmt.shortBytes(used)}/${fmt.shortBytes(host.memTotalBytes)}`), span(` ${fmt.percent(percent)}`, levelStyle(percent))]);
+      out.push([span('MEM '), span(`${fmt.shortBytes(used)}/${fmt.shortBytes(host.memTotalBytes)}`), span(` ${fmt.percent(percent)}`, levelOf(percent))]);
     }
     if (host.load1 !== undefined) out.push([span('LOAD '), span(`${host.load1.toFixed(2)} ${host.load5!.toFixed(2)} ${host.load15!.toFixed(2)}`)]);
     return out;

@@ -49,7 +49,7 @@ describe('remote: the JSON API of cgmeter serve', () => {
     expect(a.cpu.coresUsed).toBeCloseTo((16535204 - 14940880) / 1e6 / 5, 9);
     expect(frame.timeMs).toBe(readings.timeMs);
     expect(source.label).toBe(new URL(base).host);
-    expect(source.actions.unavailableReason).toMatch(/not through --remote/);
+    expect(source.actions.unavailableReason).toMatch(/--api-token-file/);
   });
   it('cgmeter top --once --remote prints the remote frame', async () => {
     // Asynchronous: the server answers from this very process.

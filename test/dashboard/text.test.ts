@@ -68,7 +68,7 @@ describe('terminal output', () => {
 
 describe('kernel values in action results', () => {
   it('says max for every unlimited spelling and sizes for memory files', async () => {
-    const { kernelValueText } = await import('../../dashboard/actions/kernel-limit-actions.js');
+    const { kernelValueText } = await import('../../dashboard/actions/result-text.js');
     expect(kernelValueText('memory.limit_in_bytes', '-1')).toBe('max');
     expect(kernelValueText('memory.limit_in_bytes', '9223372036854771712')).toBe('max');
     expect(kernelValueText('memory.max', '50331648\n')).toBe('48M');
