@@ -166,8 +166,10 @@ async function main(): Promise<SoakResult> {
   let scrapesFailed = 0;
   const scraper = setInterval(() => {
     scrapes++;
+    // Ages are taken from when the scrape was sent: this process blocks in rmdir at times, and a
+    // response read late must not make a cgroup look older than it was when serve answered.
+    const now = Date.now();
     fetch(url, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).then((text) => {
-      const now = Date.now();
       const cpu = metric(text, 'cgmeter_collection_cpu_seconds');
       const n = metric(text, 'cgmeter_cgroups_tracked');
       if (n > 0 && Number.isFinite(cpu)) { cost[phase].push((cpu * 1e6) / n); tracked[phase].push(n); }
