@@ -24,6 +24,7 @@ export const COLLECTOR_FLAGS: Record<string, FlagSpec> = {
     description: 'comma-separated metric groups not to read: cpu, memory, blkio, pids, pressure, processes, network',
   },
   'per-cpu': { type: 'boolean', description: 'read per-CPU usage (cgroup v1 cpuacct.usage_percpu); off by default for cardinality' },
+  'max-cgroups': { type: 'string', placeholder: 'N', default: '10000', env: 'CGMETER_MAX_CGROUPS', description: 'most cgroups tracked; beyond it new cgroups are not read and are counted in cgmeter_cgroups_refused_total' },
   'fd-budget': { type: 'string', placeholder: 'N', description: 'most counter files kept open (default: RLIMIT_NOFILE minus 2048; each costs ~4.5 KB of kernel memory)' },
 };
 
@@ -49,7 +50,13 @@ export function collectorOptionsFrom(args: ParsedArgs): CollectorOptions {
     fdBudget = Number(v['fd-budget']);
     if (!Number.isInteger(fdBudget) || fdBudget < 0) throw new UsageError(`--fd-budget must be a whole number ≥ 0, got ${JSON.stringify(v['fd-budget'])}`);
   }
+  let maxCgroups: number | undefined;
+  if (v['max-cgroups'] !== undefined) {
+    maxCgroups = Number(v['max-cgroups']);
+    if (!Number.isInteger(maxCgroups) || maxCgroups < 1) throw new UsageError(`--max-cgroups must be a whole number ≥ 1, got ${JSON.stringify(v['max-cgroups'])}`);
+  }
   return {
+    ...(maxCgroups !== undefined ? { maxCgroups } : {}),
     hostRoot: (v['host-root'] as string | undefined) ?? DEFAULT_COLLECTOR_OPTIONS.hostRoot,
     reader,
     groups,

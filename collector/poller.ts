@@ -29,6 +29,8 @@ export interface CollectorOptions {
   readonly fdBudget?: number;
   /** mountinfo text instead of reading it (tests on fixture trees). */
   readonly mountinfoText?: string;
+  /** Most cgroups tracked (memory and CPU grow with them); beyond it new cgroups are refused and counted. */
+  readonly maxCgroups?: number;
   /**
    * Adds engine metadata (names, images, labels) to path-derived identities. Called on every
    * sample, so it must answer from a cache at once and fetch unknown ids in the background.
@@ -96,8 +98,14 @@ export interface CollectorStats {
   lastReadCpuMicros: number;
   lastDiscoveryMs: number;
   cgroupsGone: number;
+  /** The --max-cgroups bound in force. */
+  maxCgroups: number;
+  /** New cgroups not tracked because the bound was reached, since start. */
+  cgroupsRefused: number;
 }
 
+/** Default --max-cgroups: well above real nodes (kubelet's default is 110 pods), far below trouble. */
+export const DEFAULT_MAX_CGROUPS = 10_000;
 /** Files opened at once for cgroups beyond the fd budget (far below any RLIMIT_NOFILE headroom). */
 const UNCACHED_CHUNK_FILES = 256;
 const GONE_ERRNOS = new Set([19 /* ENODEV */, 2 /* ENOENT */]);
@@ -127,7 +135,10 @@ export class Collector {
   private errnos = new Int32Array(0);
   private out = new Float64Array(0);
   private netBuffer = Buffer.allocUnsafe(16 * 1024);
-  readonly stats: CollectorStats = { cgroups: 0, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastReadCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0 };
+  readonly stats: CollectorStats = { cgroups: 0, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastReadCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0, maxCgroups: DEFAULT_MAX_CGROUPS, cgroupsRefused: 0 };
+
+  /** Told once when a bound (--max-cgroups) is first hit. */
+  onBound?: (message: string) => void;
 
   constructor(private readonly options: CollectorOptions = DEFAULT_COLLECTOR_OPTIONS) {
     this.hierarchy = detectHierarchy({ hostRoot: options.hostRoot, mountinfoText: options.mountinfoText });
@@ -140,6 +151,7 @@ export class Collector {
     this.reader = choice.create(all.map((s) => s.spec));
     this.view = new SlotView(all);
     this.budget = new FdBudget(options.fdBudget);
+    this.stats.maxCgroups = options.maxCgroups ?? DEFAULT_MAX_CGROUPS;
     if (options.groups.has('network')) this.hostNetns = hostNetnsInode(this.hierarchy.procRoot);
     this.hostNamespaces = hostNamespaceInodes(this.hierarchy.procRoot);
   }
@@ -344,6 +356,12 @@ export class Collector {
   }
 
   private register(path: string, inode: number, ctimeMs: number): Entry | undefined {
+    if (this.entries.size >= this.stats.maxCgroups) {
+      // Refused, not failed: the bound protects memory and fds; parents came first in the walk.
+      if (this.stats.cgroupsRefused === 0) this.onBound?.(`tracking ${this.stats.maxCgroups} cgroups, the --max-cgroups bound: newer cgroups are not read (cgmeter_cgroups_refused_total counts them); raise --max-cgroups if this host really has more`);
+      this.stats.cgroupsRefused++;
+      return undefined;
+    }
     const files: OpenFile[] = [];
     const slowFiles: Array<{ source: number; path: string }> = [];
     const dirs = new Map<FileHome, string | undefined>();

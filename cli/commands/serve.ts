@@ -21,6 +21,7 @@ import { registerBillingRoutes } from '../../exporters/http/billing-routes.js';
 import { loadRateCard, RateCardError, type RateCard } from '../../exporters/billing/index.js';
 import { registerLimitMetrics } from '../../collector/limits/metrics.js';
 import { mkdirSync } from 'node:fs';
+import { Counter, type Registry } from 'prom-client';
 import {
   createHttpApp, hashPassword, ListenError, loadWebConfig, parseListenAddress, startServer, WebConfigError,
   type ListenAddress, type RunningServer, type WebConfig,
@@ -96,6 +97,26 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
   };
 }
 
+/** Failing neighbours, counted: engine API errors by engine and kind, ledger writes that failed. */
+function registerNeighbourMetrics(registry: Registry, metadata: EngineMetadataCache, ledgerFailedTicks: () => number | undefined): void {
+  new Counter({
+    name: 'cgmeter_engine_errors_total', help: 'Engine API requests and event streams that failed, by engine and kind, since start.',
+    labelNames: ['engine', 'kind'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of metadata.stats()) for (const [kind, n] of Object.entries(s.errors)) this.inc({ engine: s.engine, kind }, n ?? 0);
+    },
+  });
+  new Counter({
+    name: 'cgmeter_ledger_write_errors_total', help: 'Samples the accounting ledger failed to record (e.g. disk full), since start; the next write integrates across them.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(ledgerFailedTicks() ?? 0);
+    },
+  });
+}
+
 function rateCardFrom(path: string | undefined): RateCard | undefined {
   if (path === undefined) return undefined;
   try {
@@ -160,6 +181,7 @@ export async function startServe(options: ServeOptions, logError: (message: stri
     throw err;
   }
   const limitCounter = registerLimitMetrics(exporter.self.registry);
+  registerNeighbourMetrics(exporter.self.registry, metadata, () => ledger?.health().failedTicks);
   const app = createHttpApp({
     source: service, exporter, basicAuthUsers: options.webConfig.basicAuthUsers, logError,
     extend(app) {

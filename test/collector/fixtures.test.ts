@@ -176,3 +176,23 @@ describe('beyond the fd budget', () => {
     }
   });
 });
+
+describe('--max-cgroups', () => {
+  it('tracks at most the bound (parents first), counts the refused ones and says so once', () => {
+    const said: string[] = [];
+    const collector = new Collector({ hostRoot: fixture('cgroup-v2'), reader: 'fallback', groups: ALL_GROUPS, maxCgroups: 5 });
+    collector.onBound = (m) => said.push(m);
+    try {
+      collector.discover();
+      expect(collector.paths()).toHaveLength(5);
+      expect(collector.paths()).toContain('/');
+      expect(collector.stats.cgroupsRefused).toBe(15);
+      collector.discover(); // the next walk refuses them again, but says nothing new
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/tracking 5 cgroups, the --max-cgroups bound/);
+      expect(collector.sample()).toHaveLength(5);
+    } finally {
+      collector.close();
+    }
+  });
+});
