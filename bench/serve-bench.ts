@@ -97,7 +97,7 @@ try {
   cleanups.push(() => rmSync(ledgerDir, { recursive: true, force: true }));
   // As deployed: with the ledger on (in a temp dir), without engines (none run here).
   const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
-    '--ledger', join(ledgerDir, 'ledger.db')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--ledger', join(ledgerDir, 'ledger.db'), ...(process.env.SERVE_BENCH_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(serve);
   const base = await waitForPort(serve);
   console.log(`${CGROUPS} cgroups (+ the host's own), sampled every 1 s, measured over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, /metrics scraped every 5 s`);
