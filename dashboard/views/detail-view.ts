@@ -56,11 +56,23 @@ function nowParts(s: Snapshot): Line[] {
 }
 
 function namespaceParts(s: Snapshot): Line[] {
+  const parts: Line[] = [label('Namespaces')];
+  const ns = s.sample.namespaces;
+  if (ns !== undefined) {
+    const kinds = Object.keys(ns.inodes).filter((k) => k !== 'pid_for_children');
+    const own = kinds.filter((k) => !ns.sharedWithHost.includes(k as never));
+    const shared = kinds.filter((k) => ns.sharedWithHost.includes(k as never));
+    // Sharing the host's net or pid namespace is what an operator must notice: it is flagged.
+    const risky = shared.filter((k) => k === 'net' || k === 'pid');
+    parts.push([span('own '), span(own.join(',') || 'none', 'bold')]);
+    if (shared.length > 0) parts.push([span("host's "), span(shared.join(','), risky.length > 0 ? 'warn' : undefined)]);
+    parts.push([span(`(pid ${ns.pid}, ${ns.pidCount} proc${ns.pidCount === 1 ? '' : 's'})`, 'dim')]);
+  }
   const n = s.sample.network;
-  const netns = n !== undefined ? `net ns ${n.netnsInode} (${n.interfaces.map((i) => i.name).join(',')})`
-    : s.sample.networkNote === 'host-netns' ? 'net ns: the host\'s' : `net ns: ${s.sample.networkNote ?? 'unknown'}`;
+  if (n !== undefined) parts.push([span(`net ${n.interfaces.map((i) => i.name).join(',')}`)]);
+  else if (ns === undefined) parts.push([span(s.sample.networkNote === 'host-netns' ? "net: the host's" : `net: ${s.sample.networkNote ?? 'unknown'}`)]);
   const labels = Object.entries(s.sample.identity.labels).map(([k, v]) => `${k}=${v}`);
-  return [label('Namespaces'), [span(netns)], label('Labels'), [span(labels.length === 0 ? 'none' : labels.join(' '), labels.length === 0 ? 'dim' : undefined)]];
+  return [...parts, label('Labels'), [span(labels.length === 0 ? 'none' : labels.join(' '), labels.length === 0 ? 'dim' : undefined)]];
 }
 
 export function detailPanels(history: HistoryReader, key: string, s: Snapshot | undefined): Panel[][] {

@@ -1,11 +1,12 @@
 // The detail and memory views on the v2 fixture's docker A (0.5-core quota, 256 MiB limit,
 // throttled) and the burstable pod's app (OOM-killed by its 128 MiB limit): text only, no terminal.
 import { describe, expect, it } from 'vitest';
-import { derive } from '../../collector/model/derive.js';
+import { derive, type Snapshot } from '../../collector/model/derive.js';
 import { HistoryStore } from '../../dashboard/model/history.js';
 import { initialState, type UiState } from '../../dashboard/model/ui-state.js';
 import { renderScreen } from '../../dashboard/views/screen.js';
 import { fixtureReadings, V2_BURSTABLE_APP, V2_DOCKER_A } from './fixture-frames.js';
+import { makeSnapshot } from './make-snapshot.js';
 import { modelOf, screenText } from './view-model.js';
 
 const readings = fixtureReadings('cgroup-v2');
@@ -27,7 +28,7 @@ describe('detail view', () => {
     expect(text[2]).toBe(`cgroup ${V2_DOCKER_A}`.padEnd(120));
     expect(text[3]).toMatch(/^Limits: cpu 0\.50 cores \(50000\/100000µs\) weight 100 memory 256M high 192M low 16M swap max pids 100/);
     expect(text[4]).toMatch(/^Now: cpu 0\.32 64% throttled 61% mem 133M 52% wset 120M pids 9 PSI some10 cpu 17\.6 mem 0\.0 io 0\.1/);
-    expect(text[5]).toMatch(/^Namespaces: net ns: no-process Labels: none/);
+    expect(text[5]).toMatch(/^Namespaces: net: no-process Labels: none/);
     expect(text[6]).toMatch(/^CPU cores 0\.32 limit 0\.50 ↑0\.32 +Memory 133M limit 256M ↑133M/);
     // The CPU chart's top row holds the limit line (0.5 is the top of the scale).
     expect(text[7]).toMatch(/^╌+/);
@@ -42,6 +43,24 @@ describe('detail view', () => {
     expect(text.filter((l) => /↑/.test(l)).length).toBeGreaterThanOrEqual(3);
     const gone = screenText(renderScreen(modelOf([], readings.timeMs, model.history), detailOf(V2_DOCKER_A), { width: 80, height: 24 }));
     expect(gone[1]).toMatch(/^376f487bf992 is gone \(last seen \d\d:\d\d:\d\d\)/);
+  });
+});
+
+describe('detail view: namespaces and labels', () => {
+  it('lists own and host-shared namespaces, flags a shared net or pid namespace, shows labels', () => {
+    const base = makeSnapshot({ path: '/docker/web', name: 'web', labels: { app: 'web', tier: 'front' } });
+    const s = {
+      ...base,
+      sample: {
+        ...base.sample,
+        namespaces: { pid: 4242, pidCount: 2, inodes: { cgroup: 1, ipc: 2, mnt: 3, net: 4, pid: 5, pid_for_children: 5, user: 6, uts: 7 }, sharedWithHost: ['cgroup', 'net', 'user'] as const },
+        network: { netnsInode: 4, interfaces: [{ name: 'eth0', rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0 }] },
+      },
+    } as Snapshot;
+    const render = renderScreen(modelOf([s], 0), { ...initialState(), view: 'detail', listView: 'table', selectedKey: '/docker/web' }, { width: 120, height: 30 });
+    const line = render.lines[5]!;
+    expect(line.map((x) => x.text).join('').trimEnd()).toBe("Namespaces: own ipc,mnt,pid,uts host's cgroup,net,user (pid 4242, 2 procs) net eth0 Labels: app=web tier=front");
+    expect(line.find((x) => x.text === 'cgroup,net,user')?.style).toBe('warn');
   });
 });
 

@@ -255,13 +255,19 @@ describe.skipIf(skip)('cgmeter top in a real terminal', { timeout: 300_000 }, ()
 
 describe.skipIf(skip)('cgmeter top under NO_COLOR', { timeout: 300_000 }, () => {
   let session: TmuxSession | undefined;
-  afterAll(() => session?.kill());
+  afterAll(async () => {
+    session?.kill();
+    await destroyAllTestCgroups();
+  });
 
   it('uses no colour, still marks the selection, and quits on Ctrl-C', async () => {
-    const top = topCommandLine(['--all', '--interval', '500ms', '--docker-socket', 'none', '--podman-socket', 'none']);
+    // A container of its own, so that there is a row to select whatever else the host has.
+    const id = containerId('c01d00');
+    await createTestCgroup(`docker/${id}`, { controllers: ['cpu', 'memory', 'pids'] }).spawnIn('sleep', ['300']);
+    const top = topCommandLine(['--interval', '500ms', '--docker-socket', 'none', '--podman-socket', 'none']);
     session = new TmuxSession(`${top}; echo "top exited $?"; exec sleep 600`, 100, 30, { NO_COLOR: '1' });
     await session.waitForStart((l) => /^cgmeter top /.test(l[0]!), 'top to start');
-    await session.waitForScreen((l) => /^NAME/.test(l[1] ?? '') && dataRows(l).length > 0, 'the table');
+    await session.waitForScreen((l) => /^NAME/.test(l[1] ?? '') && rowOf(l, id) !== undefined, 'the table with its row');
     const escapes = session.capture(true);
     expect(escapes).not.toMatch(/\x1b\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5;\d+|48;5;\d+)m/);
     expect(escapes).toMatch(/\x1b\[[0-9;]*7m/); // inverse: the selected row
