@@ -178,6 +178,10 @@ export const topCommand: Command = {
       try {
         const frame = await firstFrame(source);
         process.stdout.write(`${v.json ? toJson(onceJson(frame, state)) : onceText(frame, state)}\n`);
+      } catch (err) {
+        // No frame to print (a remote that does not answer, nothing recorded): say why, exit 1.
+        process.stderr.write(`cgmeter top: ${(err as Error).message}\n`);
+        return 1;
       } finally {
         source.stop();
       }

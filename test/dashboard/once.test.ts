@@ -56,5 +56,7 @@ describe('the command on the fixture host', () => {
     expect(fail(['--once', '--sort', 'bogus']).stderr).toMatch(/--sort "bogus" is not a column; columns are name, image, cpu/);
     expect(fail(['--once', '--remote', 'ftp://x']).stderr).toMatch(/--remote must be an http/);
     expect(fail(['--once', '--from=-5m']).stderr).toMatch(/--from needs --replay/);
+    expect(fail(['--once', '--remote', 'http://127.0.0.1:1'])).toMatchObject({ status: 1, stderr: expect.stringMatching(/^cgmeter top: 127\.0\.0\.1:1: fetch failed/) });
+    expect(fail(['--once', '--replay']).stderr).toMatch(/--replay needs recorded Samples/);
   });
 });
