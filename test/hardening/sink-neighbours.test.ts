@@ -91,8 +91,7 @@ describe('disk full (256 KiB tmpfs)', () => {
     expect(serve.stderr()).toMatch(/database or disk is full/);
   }, 120_000);
 
-  // Product gap (reported): ledger write failures are logged but not counted in a self-metric.
-  it.fails('counts ledger write failures in a self-metric (cgmeter_ledger_write_errors_total)', async () => {
+  it('counts ledger write failures in a self-metric (cgmeter_ledger_write_errors_total)', async () => {
     const dir = join(tiny, 'ledger2');
     mkdirSync(dir, { recursive: true });
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
