@@ -4,6 +4,8 @@ export { Dashboard, type DashboardOptions } from './app/dashboard.js';
 export { createBlessedDisplay } from './app/blessed-display.js';
 export type { Display } from './app/display.js';
 export { unavailableLimitActions, type ActionResult, type LimitActions } from './actions/limit-actions.js';
+export { KernelLimitActions, type KernelLimitActionsOptions } from './actions/kernel-limit-actions.js';
+export { RemoteLimitActions } from './actions/remote-limit-actions.js';
 export { LocalSource, type LocalSourceOptions } from './sources/local-source.js';
 export { RemoteSource } from './sources/remote-source.js';
 export { ReplaySource } from './sources/replay-source.js';

@@ -81,10 +81,11 @@ describe.skipIf(skip || plan === undefined)('the memory view during consolidatio
     writeFileSync(join(pool, v2 ? 'memory.max' : 'memory.limit_in_bytes'), String(poolMiB * MiB));
     dataDir = mkdtempSync(join(dir, 'cgmeter-top-cache-'));
     const file = join(dataDir, 'cache.bin');
-    await cache.spawnIn('sh', ['-c', `dd if=/dev/zero of=${file} bs=1M count=${fileMiB} status=none conv=fsync && while :; do cat ${file} > /dev/null; sleep 0.5; done`]);
+    // top first: its start-up (minutes under the v2 VM's emulated CPU) must not compete with the load.
     const top = topCommandLine(['--view', 'memory', '--filter', cache.topPath.slice(1), '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none']);
     session = new TmuxSession(`exec ${top}`, 120, 40);
     await session.waitForStart((l) => /^cgmeter top /.test(l[0]!), 'top to start');
+    await cache.spawnIn('sh', ['-c', `dd if=/dev/zero of=${file} bs=1M count=${fileMiB} status=none conv=fsync && while :; do cat ${file} > /dev/null; sleep 1; done`]);
   }, 300_000);
 
   afterAll(async () => {
