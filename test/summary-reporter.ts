@@ -7,8 +7,11 @@ import type { RunnerTestFile, RunnerTask } from 'vitest';
 function count(tasks: readonly RunnerTask[], totals: { passed: number; failed: number; skipped: number }): void {
   for (const task of tasks) {
     if (task.type === 'suite') {
+      const failedBefore = totals.failed;
       count(task.tasks, totals);
-      if (task.result?.state === 'fail' && task.tasks.length === 0) totals.failed++; // a suite that failed to load
+      // A suite that failed by itself (a beforeAll/afterAll hook, or loading) with no failed test
+      // inside would otherwise read as all skipped: count it as one failure.
+      if (task.result?.state === 'fail' && totals.failed === failedBefore) totals.failed++;
       continue;
     }
     const state = task.result?.state;
