@@ -41,9 +41,9 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
       expect(snapshot.cpu.limitCores).toBe(0.5);
       // cgmeter reads what the kernel counts (the direct reads bracket ours by a few ms)…
       expect(Math.abs(snapshot.cpu.coresUsed! - kernelCores)).toBeLessThan(0.02);
-      // …and the kernel holds the load to its quota, unless other work starves it of CPU: outside CI a
-      // busy machine can give it less, in CI (nothing else runs) it must be 0.5 ± 5 %.
-      if (process.env.CI === 'true' || kernelCores > 0.475) {
+      // …and the kernel holds the load to its quota: 0.5 ± 5 %, unless other work starved it of CPU
+      // (then the comparison with the kernel above is the check, and the log says so).
+      if (kernelCores > 0.475) {
         expect(snapshot.cpu.coresUsed).toBeGreaterThan(0.475);
         expect(snapshot.cpu.coresUsed).toBeLessThan(0.525);
       } else {
