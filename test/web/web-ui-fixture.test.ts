@@ -40,6 +40,8 @@ describe.skipIf(skip)('the web UI over the v1 fixture tree', () => {
     await page.goto(`${serve!.url}/`);
     await page.waitForSelector(`tr[data-key="${B}"]`, { timeout: 60_000 });
     expect(await page.$$eval('#containers tbody tr', (rows) => rows.length)).toBe(2);
+    // The very first sample has no rate yet ('-'); the next one (static files: 0) gives '0.00'.
+    await page.waitForFunction((key) => document.querySelector(`tr[data-key="${key}"] td:nth-child(3)`)?.textContent === '0.00', A, { timeout: 15_000 });
     // Static files: no rates (-, 0), limits and memory as the fixture has them.
     expect((await cells(A)).slice(0, 7)).toEqual(['5aacd01bb995', 'docker', '0.00', '0.0%', '108M', '108M', '42%']);
     expect((await cells(B)).slice(0, 7)).toEqual(['8c8ddd7e488b', 'docker', '0.00', '-', '3.6M', '3.6M', '5.7%']);
