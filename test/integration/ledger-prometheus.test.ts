@@ -13,7 +13,10 @@ import { findBinary, requireRootOrSkip } from '../helpers/kernel.js';
 import { freePort, ManagedServer, startVictoriaMetrics, vmForceFlush } from '../exporters/influx/helpers/servers.js';
 import { hexId } from '../ledger/fake-samples.js';
 
-const skip = requireRootOrSkip({ root: false, binaries: ['victoria-metrics', 'prometheus', 'promtool'] }, 'billing from Prometheus and VictoriaMetrics');
+const skip = requireRootOrSkip({ root: false, binaries: ['victoria-metrics', 'prometheus', 'promtool'] }, 'billing from Prometheus and VictoriaMetrics')
+  // No kernel is involved (a report from stored series): it runs on the host, not in the v2 VM, where
+  // promtool's block import fails in the emulated guest.
+  || (process.env.V2VM === '1' && (console.warn('billing from Prometheus: host-only test, skipped in the v2 VM'), true));
 const HOUR = 3_600_000;
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
