@@ -2,7 +2,7 @@
 // pure v2 in ../shared/tools/v2vm): host detection, throw-away cgroups, preconditions, polling.
 export { detectHostCgroups, parseHostCgroups, type HostCgroupMode, type HostCgroups } from './host-cgroups.js';
 export {
-  TestCgroup, createTestCgroup, destroyAllTestCgroups,
+  TestCgroup, createTestCgroup, destroyAllTestCgroups, exited,
   type TestController, type TestCgroupLimits, type TestCgroupOptions,
 } from './test-cgroup.js';
 export { findBinary, missingPrerequisites, requireRootOrSkip, type Prerequisites } from './preconditions.js';

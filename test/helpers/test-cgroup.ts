@@ -180,6 +180,15 @@ export class TestCgroup {
   }
 }
 
+/**
+ * Resolves when `child` has exited, also when it already had before the call: spawnIn may resolve
+ * after a short command (dd of a few MiB) is done, and a plain once('exit') would then wait forever.
+ */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
 export function createTestCgroup(name: string, options: TestCgroupOptions = {}): TestCgroup {
   return new TestCgroup(detectHostCgroups(), name, options);
 }

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Collector, ALL_GROUPS } from '../../collector/poller.js';
 import { derive } from '../../collector/model/derive.js';
 import type { CgroupSample } from '../../collector/model/sample.js';
-import { createTestCgroup, destroyAllTestCgroups, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { createTestCgroup, destroyAllTestCgroups, exited, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng', 'dd'] }, 'kernel feature tests');
 const host = skip ? undefined : detectHostCgroups();
@@ -70,7 +70,7 @@ describe.skipIf(skip)(`kernel features on ${host?.label ?? 'no host'}`, () => {
     try {
       const before = sampleOf(collector, cg.path);
       const dd = await cg.spawnIn('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=16', 'oflag=direct'], { stdio: 'ignore' });
-      await new Promise((r) => dd.once('exit', r));
+      expect(await exited(dd)).toEqual({ code: 0, signal: null });
       const after = sampleOf(collector, cg.path);
       const written = after.blockIo.reduce((a, d) => a + (d.writeBytes ?? 0), 0) - before.blockIo.reduce((a, d) => a + (d.writeBytes ?? 0), 0);
       expect(written).toBeGreaterThanOrEqual(16 * MiB);

@@ -12,7 +12,7 @@ import { CollectorService } from '../../collector/service.js';
 import { ALL_GROUPS } from '../../collector/poller.js';
 import { attachLedger } from '../../collector/ledger/attach.js';
 import { billingReport } from '../../exporters/billing/index.js';
-import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { createTestCgroup, destroyAllTestCgroups, exited, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 import { hexId } from '../ledger/fake-samples.js';
 
 const skip = requireRootOrSkip({}, 'ledger churn test');
@@ -42,7 +42,7 @@ describe.skipIf(skip)('ledger under churn', () => {
           const started = Date.now();
           const cg = createTestCgroup(id, { controllers: ['cpu', 'memory', 'pids'] });
           const child = await cg.spawnIn('sleep', [sleepSeconds.toFixed(2)]);
-          await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+          await exited(child);
           await cg.destroy();
           lifetimes.set(id, (Date.now() - started) / 1000);
         })());

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestCgroup, destroyAllTestCgroups, detectHostCgroups, requireRootOrSkip, waitFor, type TestCgroup } from '../helpers/kernel.js';
+import { createTestCgroup, destroyAllTestCgroups, exited, detectHostCgroups, requireRootOrSkip, waitFor, type TestCgroup } from '../helpers/kernel.js';
 import { weightToShares } from '../../collector/counters/assemble.js';
 import { ensureBuilt, runCgmeter } from '../limits/run-cli.js';
 import { freezerFor, type FreezerPlace } from '../limits/freezer.js';
@@ -172,7 +172,7 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     expect(writes[0]!.effective).toBe(v2 ? `${devno} rbps=max wbps=1048576 riops=max wiops=max` : `${devno} 1048576`);
     const started = performance.now();
     const dd = await cg.spawnIn('dd', ['if=/dev/zero', `of=${join(dir, 'cgm-io-test')}`, 'bs=256k', 'count=12', 'oflag=direct']);
-    await new Promise((resolve) => (dd.exitCode !== null ? resolve(undefined) : dd.once('exit', resolve)));
+    await exited(dd);
     const seconds = (performance.now() - started) / 1000;
     rmSync(join(dir, 'cgm-io-test'), { force: true });
     console.info(`${host!.label}: 3 MiB of O_DIRECT writes took ${seconds.toFixed(2)} s under --io-write-bps ${devno}=1M`);

@@ -11,7 +11,7 @@ import { startServe, type ServeProcess } from '../exporters/serve/serve-process.
 import { fixtureDir } from '../exporters/fixture-source.js';
 import { openBrowser, type Browser } from './browser.js';
 
-declare const document: { querySelectorAll(selector: string): { length: number } };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): { length: number } };
 
 const skip = requireRootOrSkip({ root: false, binaries: ['chromium'] }, 'web UI over the fixture tree');
 const A = '/docker/5aacd01bb9954993bfff3b1738339116d934bc62d7589f515d57dd78d53bbb83';
