@@ -5,6 +5,7 @@ import type { Snapshot } from '../../collector/model/derive.js';
 import type { ContainerIdentity } from '../../collector/model/identity.js';
 import { escapeTags, formatTimestamp, type EscapedTags, type Precision } from './line-protocol.js';
 import { MEASUREMENTS } from './measurements.js';
+import { boundLabelValue } from '../label-bound.js';
 
 export interface EncodeOptions {
   readonly precision: Precision;
@@ -38,6 +39,11 @@ export function cgroupTags(identity: ContainerIdentity, host: string, allowLabel
   };
   for (const [key, value] of Object.entries(identity.labels)) {
     if (allowLabel(key)) tags[`label_${key}`] = value;
+  }
+  // Engine-given values only: id is the kernel's (docs/influx.md, "Tags").
+  for (const key of Object.keys(tags)) {
+    const value = tags[key];
+    if (key !== 'id' && key !== 'host' && value !== undefined) tags[key] = boundLabelValue(value);
   }
   return escapeTags(tags);
 }

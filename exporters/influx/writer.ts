@@ -47,6 +47,8 @@ export class InfluxWriter implements MetricsSource {
   private flushTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private failures = 0;
+  /** Points dropped since the spool last accepted an append (for the line that ends a spool-error episode). */
+  private spoolErrorDropped = 0;
   private lastSendOk = true;
   private closing = false;
   private stopped = false;
@@ -125,9 +127,18 @@ export class InfluxWriter implements MetricsSource {
       try {
         this.spool.append(chunk);
         this.counters.pointsSpooled += chunk.length;
+        if (this.notes.active('spool-error')) {
+          // The episode that was logged once is over (space freed, permissions fixed): say so, so that
+          // the next failure is reported again and the reader knows how much was lost in between.
+          this.log.info(`influx spool: appends work again; ${this.spoolErrorDropped} points were dropped while they failed`);
+          this.notes.reset('spool-error');
+          this.spoolErrorDropped = 0;
+        }
       } catch (err) {
         this.counters.pointsDropped.spool_error += chunk.length;
-        this.notes.note('error', 'spool-error', () => `influx spool: cannot append (${(err as Error).message}); ${chunk.length} points dropped`);
+        this.spoolErrorDropped += chunk.length;
+        this.notes.note('error', 'spool-error', () => `influx spool: cannot append (${(err as Error).message}); ` +
+          `points are dropped (counted in cgmeter_influx_points_dropped_total{reason="spool_error"}) until the spool directory (--spool-dir) can be written again; said again at most once a minute`);
       }
     }
   }
@@ -144,7 +155,9 @@ export class InfluxWriter implements MetricsSource {
       return;
     }
     if (!read) {
-      if (this.counters.state === 'spooling') this.log.info(`influx: spool replayed; writing to ${this.sink.description} directly again`);
+      // Only after a send that worked: with a spool that cannot be appended to (disk full) the spool is
+      // empty during the outage too, and the next batch is a probe, not a recovery.
+      if (this.counters.state === 'spooling' && this.lastSendOk) this.log.info(`influx: spool replayed; writing to ${this.sink.description} directly again`);
       this.counters.state = 'direct';
       return;
     }

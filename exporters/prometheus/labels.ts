@@ -6,6 +6,7 @@
 
 import type { Snapshot } from '../../collector/model/derive.js';
 import { escapeLabelValue, sanitizeLabelName } from './format.js';
+import { boundLabelValue } from '../label-bound.js';
 
 export const CONTAINER_LABEL_PREFIX = 'container_label_';
 export const CONTAINER_ENV_PREFIX = 'container_env_';
@@ -66,7 +67,7 @@ export function nameLabel(s: Snapshot): string {
  */
 export function baseLabelText(s: Snapshot, policy: ContainerLabelPolicy, extras: LabelExtras = NO_LABEL_EXTRAS): string {
   const identity = s.sample.identity;
-  let text = `id="${escapeLabelValue(s.sample.path)}",name="${escapeLabelValue(nameLabel(s))}",image="${escapeLabelValue(identity.image ?? '')}"`;
+  let text = `id="${escapeLabelValue(s.sample.path)}",name="${escapeLabelValue(boundLabelValue(nameLabel(s)))}",image="${escapeLabelValue(boundLabelValue(identity.image ?? ''))}"`;
   if (extras.kubelet) {
     // Empty values are left out (Prometheus reads an empty label as absent): `container!=""` still works.
     const { pod, namespace, container } = kubeletLabels(s);
@@ -78,7 +79,7 @@ export function baseLabelText(s: Snapshot, policy: ContainerLabelPolicy, extras:
     // cAdvisor matches the allowlist by prefix and lowercases the name: APP_ENV → container_env_app_env.
     for (const key of Object.keys(identity.env).sort()) {
       if (![...extras.envKeys].some((allowed) => key.startsWith(allowed))) continue;
-      text += `,${CONTAINER_ENV_PREFIX}${sanitizeLabelName(key.toLowerCase())}="${escapeLabelValue(identity.env[key]!)}"`;
+      text += `,${CONTAINER_ENV_PREFIX}${sanitizeLabelName(key.toLowerCase())}="${escapeLabelValue(boundLabelValue(identity.env[key]!))}"`;
     }
   }
   if (policy.mode === 'none') return text;
@@ -91,7 +92,7 @@ export function baseLabelText(s: Snapshot, policy: ContainerLabelPolicy, extras:
     const name = CONTAINER_LABEL_PREFIX + sanitizeLabelName(key);
     if (seen.has(name)) continue;
     seen.add(name);
-    text += `,${name}="${escapeLabelValue(identity.labels[key]!)}"`;
+    text += `,${name}="${escapeLabelValue(boundLabelValue(identity.labels[key]!))}"`;
   }
   return text;
 }

@@ -101,6 +101,15 @@ describe('SnapshotEncoder', () => {
     );
   });
 
+  it('cuts engine-given tag values at 1,024 characters with … (as the Prometheus labels)', () => {
+    const huge = 'x'.repeat(64 * 1024);
+    const [cpuLine] = encoder.encode([derive(sample({ identity: { ...IDENTITY, name: huge, labels: { tier: huge } } }))]);
+    const cut = `${'x'.repeat(1023)}…`;
+    expect(cpuLine!.slice(0, cpuLine!.indexOf(' usage_seconds'))).toBe(
+      `cgmeter_cpu,host=node\\ 1,id=${IDENTITY.id},image=nginx:1.25,label_tier=${cut},name=${cut},runtime=docker`,
+    );
+  });
+
   it('writes exact values: integers with i, floats without, rates on the second sample only', () => {
     const { first, second } = snapshotPair();
     const byMeasurement = (lines: string[]) => new Map(lines.map((l) => [splitUnescaped(l, ' ')[0]!.split(',')[0]!, l]));

@@ -53,6 +53,17 @@ describe('labels', () => {
     expect(lines(render([s], { containerLabels: { mode: 'none' } }), 'container_memory_usage_bytes')[0]).toBe(
       'container_memory_usage_bytes{id="/c",name="c",image=""} 1');
   });
+  it('cuts engine-given values at 1,024 characters with …, never the cgroup path; 64 KiB labels on 120 cgroups still render', () => {
+    const huge = 'v'.repeat(64 * 1024);
+    const longPath = `/${'p'.repeat(2000)}`;
+    const snaps = Array.from({ length: 120 }, (_, i) => snapshot(i === 0 ? longPath : `/c${i}`, { memory: { usageBytes: i } },
+      { kind: 'container', name: huge, image: huge, labels: { note: huge, short: 'ok' } }));
+    const text = render(snaps); // before the bound: longer than V8's largest string, and render threw
+    const first = lines(text, 'container_memory_usage_bytes')[0]!;
+    const cut = `${'v'.repeat(1023)}…`;
+    expect(first).toBe(`container_memory_usage_bytes{id="${longPath}",name="${cut}",image="${cut}",container_label_note="${cut}",container_label_short="ok"} 0`);
+    expect(text.length).toBeLessThan(120 * 70 * 4 * 1100);
+  });
 });
 
 describe('values', () => {
