@@ -3,15 +3,26 @@
 // base) into a bare two-column table, in one transaction per tick, on the same disk. Prints ratios
 // to the floor; never fails on timing.
 //
-// usage: node --import tsx bench/ledger-bench.ts [N] [--ticks T]
+// Then the recorded Samples (`sample_rounds`, for `cgmeter top --replay`) at 100 and 1,000
+// containers of a realistic shape (bench/record-samples.ts): bytes per round per container (key and
+// delta rounds), CPU per round, the file's size at the default retention, and the cost of reading a
+// round back. Floors: storing the same bodies with a bare INSERT (the SQLite part alone), and the
+// size of each round's full JSON deflated (the plain encoding the delta one replaces).
+//
+// usage: node --import tsx bench/ledger-bench.ts [N] [--ticks T] [--record-only]
 
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { Ledger } from '../collector/ledger/ledger.js';
+import { KEY_ROUND_EVERY, SampleRecorder } from '../collector/ledger/recorder.js';
+import { LedgerHistorySource } from '../collector/ledger/history.js';
+import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_RETENTION, recordSettingsFrom } from '../collector/ledger/attach.js';
 import { derive, type Snapshot } from '../collector/model/derive.js';
 import type { CgroupSample } from '../collector/model/sample.js';
+import { RealisticFleet } from './record-samples.js';
 
 const args = process.argv.slice(2);
 const containers = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
@@ -137,8 +148,130 @@ function growthPerDay(dir: string, churn: boolean): number {
   return perHour * 24;
 }
 
+interface RecordingFigures {
+  readonly containers: number;
+  readonly rounds: number;
+  readonly keyBytesPerContainer: number;
+  readonly deltaBytesPerContainer: number;
+  readonly meanBytesPerContainer: number;
+  readonly plainBytesPerContainer: number;
+  readonly cpuMsPerRound: number;
+  readonly floorCpuMsPerRound: number;
+  readonly plainCpuMsPerRound: number;
+  readonly fileBytesPerRound: number;
+  readonly chainReadMs: number;
+  readonly stepReadMs: number;
+}
+
+/** Records 2 chains + 1 round of `n` containers through a real ledger file, then reads them back. */
+function measureRecording(dir: string, n: number): RecordingFigures {
+  const settings = recordSettingsFrom(DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_RETENTION)!;
+  const path = join(dir, `record-${n}.db`);
+  const ledger = new Ledger({ path, retentionMs: 90 * 24 * HOUR_MS, host });
+  const recorder = new SampleRecorder(ledger.db, settings);
+  const fleet = new RealisticFleet(n);
+  const rounds = 2 * KEY_ROUND_EVERY + 1;
+  const t0 = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const bodies: Buffer[] = [];
+  let cpuUs = 0;
+  let keyBytes = 0;
+  let keys = 0;
+  let deltaBytes = 0;
+  let plainBytes = 0;
+  let plainUs = 0;
+  const sizeOf = () => {
+    ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+    return statSync(path).size;
+  };
+  const sizeBefore = sizeOf();
+  for (let k = 0; k < rounds; k++) {
+    const t = t0 + k * settings.intervalMs;
+    const samples = fleet.round(t, settings.intervalMs / 1000);
+    const snapshots = samples.map((s) => derive(s));
+    const cpu = process.cpuUsage();
+    const stats = recorder.record(snapshots)!;
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
+    if (stats.key) {
+      keyBytes += stats.bytes;
+      keys++;
+    } else {
+      deltaBytes += stats.bytes;
+    }
+    const plainCpu = process.cpuUsage();
+    plainBytes += deflateRawSync(JSON.stringify(samples)).length;
+    const plainUsed = process.cpuUsage(plainCpu);
+    plainUs += plainUsed.user + plainUsed.system;
+    bodies.push(ledger.db.prepare('SELECT body FROM sample_rounds WHERE round_ms = ?').pluck().get(t) as Buffer);
+  }
+  const fileBytesPerRound = (sizeOf() - sizeBefore) / rounds;
+  ledger.close();
+
+  // Floor: the same bodies, one bare INSERT each in its own transaction.
+  const floor = new Database(join(dir, `record-floor-${n}.db`));
+  floor.pragma('journal_mode = WAL');
+  floor.pragma('synchronous = NORMAL');
+  floor.exec('CREATE TABLE r (t INTEGER PRIMARY KEY, b BLOB)');
+  const insert = floor.prepare('INSERT INTO r (t, b) VALUES (?, ?)');
+  let floorUs = 0;
+  bodies.forEach((body, k) => {
+    const cpu = process.cpuUsage();
+    floor.transaction(() => insert.run(k, body))();
+    const used = process.cpuUsage(cpu);
+    floorUs += used.user + used.system;
+  });
+  floor.close();
+
+  // Reading back: the last round of a chain from nothing (its whole chain), then one step on.
+  const history = LedgerHistorySource.open(path);
+  const lastOfChain = t0 + (KEY_ROUND_EVERY - 1) * settings.intervalMs;
+  let started = performance.now();
+  const got = history.samplesAt(lastOfChain);
+  const chainReadMs = performance.now() - started;
+  if (got.length !== n) throw new Error(`read back ${got.length} Samples, expected ${n}`);
+  history.samplesAt(lastOfChain - settings.intervalMs); // back one: decodes the chain again, untimed
+  started = performance.now();
+  history.samplesAt(lastOfChain); // forward one: one row on the kept round
+  const stepReadMs = performance.now() - started;
+  history.close();
+  return {
+    containers: n, rounds,
+    keyBytesPerContainer: keyBytes / keys / n,
+    deltaBytesPerContainer: deltaBytes / (rounds - keys) / n,
+    meanBytesPerContainer: (keyBytes + deltaBytes) / rounds / n,
+    plainBytesPerContainer: plainBytes / rounds / n,
+    cpuMsPerRound: cpuUs / rounds / 1000,
+    floorCpuMsPerRound: floorUs / rounds / 1000,
+    plainCpuMsPerRound: plainUs / rounds / 1000,
+    fileBytesPerRound,
+    chainReadMs,
+    stepReadMs,
+  };
+}
+
+function printRecording(figures: readonly RecordingFigures[]): void {
+  const settings = recordSettingsFrom(DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_RETENTION)!;
+  const retainedRounds = settings.retentionMs / settings.intervalMs;
+  console.log(`recorded Samples (sample_rounds): a round every ${settings.intervalMs / 1000} s, kept ${settings.retentionMs / HOUR_MS} h (${retainedRounds} rounds), a key round every ${KEY_ROUND_EVERY}:`);
+  for (const f of figures) {
+    console.log(`  ${f.containers} containers: ${f.meanBytesPerContainer.toFixed(1)} B per container per round (key ${f.keyBytesPerContainer.toFixed(0)}, delta ${f.deltaBytesPerContainer.toFixed(1)}); `
+      + `full JSON deflated would be ${f.plainBytesPerContainer.toFixed(0)} B (${(f.meanBytesPerContainer / f.plainBytesPerContainer).toFixed(2)}×)`);
+    console.log(`    write: ${f.cpuMsPerRound.toFixed(2)} ms CPU per round (${(f.cpuMsPerRound * 1000 / f.containers).toFixed(1)} µs per container; ${(f.cpuMsPerRound / (settings.intervalMs / 100)).toFixed(3)}% of one core), `
+      + `${(f.cpuMsPerRound / f.plainCpuMsPerRound).toFixed(2)}× deflating the full JSON (${f.plainCpuMsPerRound.toFixed(2)} ms); the INSERT alone ${f.floorCpuMsPerRound.toFixed(2)} ms`);
+    console.log(`    file: ${(f.fileBytesPerRound / 1024).toFixed(1)} KiB per round on disk → ${(f.fileBytesPerRound * retainedRounds / 1e6).toFixed(1)} MB at the default retention`);
+    console.log(`    read: a round from its key round (${KEY_ROUND_EVERY} rows) ${f.chainReadMs.toFixed(1)} ms, one step on ${f.stepReadMs.toFixed(1)} ms`);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'cgmeter-ledger-bench-'));
 try {
+  if (!args.includes('--record-only')) measureBilling();
+  printRecording([measureRecording(dir, 100), measureRecording(dir, 1000)]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function measureBilling(): void {
   const ledger = measureLedger(dir);
   const floor = measureFloor(dir);
   const summary = (xs: number[]) => {
@@ -159,6 +292,4 @@ try {
   console.log(`  at one sample a second: ${(lc.mean / 1e4).toFixed(2)}% of one core; ${(walBytesPerTick / 1024).toFixed(0)} KiB appended to the WAL per sample (${(walBytesPerTick * 86_400 / 1e9).toFixed(1)} GB/day before the page cache absorbs rewrites)`);
   console.log(`database growth per day, ${containers} containers: ${mb(steady)} steady; ${mb(churned)} with every container replaced hourly`);
   console.log(`  → 90 days retained: about ${mb(steady * 90)} steady, ${mb(churned * 90)} with hourly churn`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -14,6 +14,7 @@ import { describeHierarchy } from '../../collector/hierarchy/hierarchy.js';
 import { EngineMetadataCache, type MetadataOptions } from '../../collector/metadata/index.js';
 import { SampleExtras, DEFAULT_EXTRAS_OPTIONS, readMachineFacts } from '../../collector/extras/index.js';
 import { PrometheusExporter, PROMETHEUS_FLAGS, exportOptionsFrom, type ContainerExportOptions } from '../../exporters/prometheus/index.js';
+import { isExported } from '../../exporters/prometheus/filter.js';
 import { INFLUX_FLAGS, influxFromArgs, startInfluxForServe, type InfluxExporter, type InfluxOptions } from '../../exporters/influx/index.js';
 import { LEDGER_FLAGS, ledgerSettingsFrom, attachLedger, type LedgerHandle, type LedgerSettings } from '../../collector/ledger/index.js';
 import { LIMITS_API_FLAGS, limitsApiOptionsFrom, registerLimitsRoutes, knownFromSnapshots, type LimitsApiOptions } from '../../exporters/http/limits-routes.js';
@@ -168,7 +169,9 @@ export async function startServe(options: ServeOptions, logError: (message: stri
   try {
     if (options.ledger) {
       mkdirSync(dirname(options.ledger.path), { recursive: true });
-      ledger = attachLedger(service, options.ledger, (m) => logError(`cgmeter serve: ${m}`));
+      // Replay shows what /metrics exports: the same cgroups are recorded.
+      const filter = options.exportOptions.filter;
+      ledger = attachLedger(service, options.ledger, (m) => logError(`cgmeter serve: ${m}`), undefined, { recordFilter: (s) => isExported(s, filter) });
     }
     influx = startInfluxForServe(service, options.influx && { ...options.influx, closeTimeoutMs: SHUTDOWN_GRACE_MS }, exporter.self.registry, logError);
     service.start();

@@ -13,7 +13,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 1: the billing tables. 2: `sample_rounds`, recorded Samples for `cgmeter top --replay` (a table
+ * added, nothing changed: a version-1 file is migrated in place when serve opens it, and readers of
+ * the billing tables read either version).
+ */
+export const SCHEMA_VERSION = 2;
+/** The oldest version whose billing tables this cgmeter reads. */
+const OLDEST_READABLE_VERSION = 1;
 
 /** Columns of a rollup row, in UsageDelta order (see integrate.ts), with units in their names. */
 export const USAGE_COLUMNS = {
@@ -70,6 +77,11 @@ CREATE TABLE IF NOT EXISTS last_seen (
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, inode INTEGER NOT NULL, identity_id TEXT NOT NULL,
   container_key INTEGER, ended_ms REAL, counters BLOB NOT NULL
 );
+-- One row per recorded round (recorder.ts, round-codec.ts): round_ms is the rowid, so rounds are
+-- stored in time order and found by range; key_ms is the key round the row's chain starts at.
+CREATE TABLE IF NOT EXISTS sample_rounds (
+  round_ms INTEGER PRIMARY KEY, key_ms INTEGER NOT NULL, cgroups INTEGER NOT NULL, body BLOB NOT NULL
+);
 `;
 
 export interface OpenedDatabase {
@@ -112,12 +124,16 @@ export function openLedgerDatabase(path: string): OpenedDatabase {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(DDL);
-    const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
-    if (version === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(version) !== SCHEMA_VERSION) {
-      throw new Error(`ledger ${path} has schema version ${version}; this cgmeter reads version ${SCHEMA_VERSION}`);
+    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
+    const version = hasMeta ? readVersion(db) : undefined;
+    if (version !== undefined && !(Number(version) >= OLDEST_READABLE_VERSION && Number(version) <= SCHEMA_VERSION)) {
+      throw new Error(`ledger ${path} has schema version ${version}; this cgmeter reads versions ${OLDEST_READABLE_VERSION} to ${SCHEMA_VERSION} (a newer cgmeter wrote it?)`);
     }
+    // Every table is CREATE IF NOT EXISTS, so the DDL is also the migration: an older file gets the
+    // tables it lacks, then its version. A crash in between leaves the old version with the new
+    // tables, which the next start completes the same way.
+    db.exec(DDL);
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
   } catch (err) {
     db.close();
     lock.close();
@@ -126,13 +142,39 @@ export function openLedgerDatabase(path: string): OpenedDatabase {
   return { db, lock };
 }
 
-/** A reader's connection (reports): never takes the writer lock, never creates the file. */
-export function openLedgerReadOnly(path: string): Database.Database {
+function readVersion(db: Database.Database): string | undefined {
+  return db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
+}
+
+/**
+ * A reader's connection (reports, replay): never takes the writer lock, never creates the file.
+ * Any version from `minVersion` to this cgmeter's is read (the billing tables are the same in all).
+ */
+export function openLedgerReadOnly(path: string, minVersion = OLDEST_READABLE_VERSION): Database.Database {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
-  const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get() as string | undefined;
-  if (Number(version) !== SCHEMA_VERSION) {
+  let version: string | undefined;
+  try {
+    version = readVersion(db);
+  } catch (err) {
+    // No meta table, or not an SQLite file at all: not a ledger, said below.
+    const code = (err as { code?: string }).code;
+    if (code !== 'SQLITE_ERROR' && code !== 'SQLITE_NOTADB') {
+      db.close();
+      throw err;
+    }
+  }
+  const n = Number(version);
+  if (!(n >= minVersion && n <= SCHEMA_VERSION)) {
     db.close();
-    throw new Error(`${path} is not a cgmeter ledger of schema version ${SCHEMA_VERSION} (found ${version ?? 'none'})`);
+    const wanted = minVersion === SCHEMA_VERSION ? `${SCHEMA_VERSION}` : `${minVersion} to ${SCHEMA_VERSION}`;
+    throw new LedgerVersionError(`${path} is not a cgmeter ledger of schema version ${wanted} (found ${version ?? 'none'})`, version === undefined ? undefined : n);
   }
   return db;
+}
+
+export class LedgerVersionError extends Error {
+  override readonly name = 'LedgerVersionError';
+  constructor(message: string, readonly foundVersion: number | undefined) {
+    super(message);
+  }
 }

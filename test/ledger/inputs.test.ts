@@ -2,7 +2,7 @@
 // refused with a message that says what would be right.
 import { describe, expect, it } from 'vitest';
 import { parseRateCard, parseTimeMs, parseTimeRange, parseGroupBy, parseBasis, parseFormat, RateCardError, ReportInputError } from '../../exporters/billing/index.js';
-import { parseRetentionMs, ledgerSettingsFrom } from '../../collector/ledger/attach.js';
+import { parseRetentionMs, ledgerSettingsFrom, recordSettingsFrom } from '../../collector/ledger/attach.js';
 import { countCpuList, parseMeminfo } from '../../collector/ledger/host-facts.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12, 30, 0);
@@ -62,7 +62,19 @@ describe('ledger settings', () => {
     expect(() => parseRetentionMs('30m')).toThrow(/at least 1h/);
     expect(() => parseRetentionMs('3 months')).toThrow(/use forms like 90d/);
     expect(ledgerSettingsFrom({ values: { 'no-ledger': true }, positionals: [] })).toBeUndefined();
-    expect(ledgerSettingsFrom({ values: {}, positionals: [] })).toEqual({ path: '/var/lib/cgmeter/ledger.db', retentionMs: 90 * 86_400_000 });
+    expect(ledgerSettingsFrom({ values: {}, positionals: [] })).toEqual({
+      path: '/var/lib/cgmeter/ledger.db', retentionMs: 90 * 86_400_000, record: { intervalMs: 10_000, retentionMs: 6 * 3_600_000 },
+    });
+  });
+  it('reads the recording cadence and retention; 0 or off records nothing', () => {
+    expect(recordSettingsFrom('1s', '90m')).toEqual({ intervalMs: 1000, retentionMs: 90 * 60_000 });
+    expect(recordSettingsFrom('500ms', '2d')).toEqual({ intervalMs: 500, retentionMs: 2 * 86_400_000 });
+    for (const off of ['0', 'off', 'OFF', '0s']) expect(recordSettingsFrom(off, 'anything')).toBeUndefined();
+    expect(ledgerSettingsFrom({ values: { 'record-interval': 'off' }, positionals: [] })).not.toHaveProperty('record');
+    expect(() => recordSettingsFrom('soon', '6h')).toThrow(/--record-interval "soon" is not a duration; use forms like 10s, 1m, 500ms \(or off\)/);
+    expect(() => recordSettingsFrom('50ms', '6h')).toThrow(/--record-interval must be at least 100ms/);
+    expect(() => recordSettingsFrom('10s', '15s')).toThrow(/--record-retention must be at least two --record-interval rounds \(20s\)/);
+    expect(() => recordSettingsFrom('10s', '6 hours')).toThrow(/--record-retention "6 hours" is not a duration/);
   });
   it('reads host capacity from cpu lists and /proc/meminfo', () => {
     expect(countCpuList('0-3,8,10-11\n')).toBe(7);
