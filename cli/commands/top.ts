@@ -17,21 +17,82 @@ import { LocalSource } from '../../dashboard/sources/local-source.js';
 import { RemoteSource } from '../../dashboard/sources/remote-source.js';
 import { ReplaySource } from '../../dashboard/sources/replay-source.js';
 import type { SnapshotHistorySource } from '../../dashboard/sources/history-source.js';
+import { LedgerHistoryError, openLedgerHistory } from '../../dashboard/sources/ledger-history-source.js';
+import { DEFAULT_LEDGER_PATH } from '../../collector/ledger/attach.js';
 import type { DashboardSource, Frame } from '../../dashboard/sources/source.js';
 import { parseTimeSpec, TimeSpecError } from '../../dashboard/sources/time-parse.js';
 import { onceJson, onceText } from '../../dashboard/once.js';
 import { colourWanted } from '../../dashboard/text/terminal.js';
 
-/** What other parts of cgmeter will provide; top.ts stays buildable until they do. */
+/** Where --replay's recorded Samples come from (tests may put another store here). */
 export interface TopWiring {
-  /**
-   * Recorded Samples for --replay. The ledger (collector/ledger) keeps hourly usage, not Samples,
-   * so nothing provides this yet.
-   */
+  /** Throws ReplayUnavailableError or UsageError when there is nothing to open. */
   openHistory?: (args: ParsedArgs) => SnapshotHistorySource;
 }
 
-export const topWiring: TopWiring = {};
+/** --replay cannot start: no ledger, nothing recorded. Not the user's typing: one line, exit 1. */
+export class ReplayUnavailableError extends Error {
+  override readonly name = 'ReplayUnavailableError';
+}
+
+const NEEDS_SAMPLES = '--replay needs recorded Samples';
+
+function ledgerPathOf(args: ParsedArgs): string {
+  return (args.values.ledger as string | undefined) ?? DEFAULT_LEDGER_PATH;
+}
+
+/** The ledger `cgmeter serve` writes (the same --ledger / CGMETER_LEDGER as serve and bill). */
+function openLedgerFor(args: ParsedArgs): SnapshotHistorySource {
+  const path = ledgerPathOf(args);
+  try {
+    return openLedgerHistory(path);
+  } catch (err) {
+    if (!(err instanceof LedgerHistoryError)) throw err;
+    const how = /^no ledger at /.test(err.message)
+      ? '; `cgmeter serve` records them in the ledger it writes (its --ledger, every --record-interval), or point --ledger at that file'
+      : '';
+    throw new ReplayUnavailableError(`${NEEDS_SAMPLES}: ${err.message}${how}`);
+  }
+}
+
+export const topWiring: TopWiring = { openHistory: openLedgerFor };
+
+/** By default a replay starts this long before the last recorded round (or at the first). */
+const DEFAULT_REPLAY_SPAN_MS = 10 * 60_000;
+
+/** A local time with its offset, as a user would type it back: `2026-11-23 14:03:07 +01:00`. */
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} `
+    + `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+}
+
+/**
+ * Where the replay starts: --from, checked against what is recorded (a time within one recording
+ * interval of either end is near enough: it shows that end), or 10 minutes before the last round.
+ */
+function replayStart(history: SnapshotHistorySource, from: string | undefined, path: string): number {
+  const bounds = history.bounds();
+  if (bounds === undefined) {
+    throw new ReplayUnavailableError(`${NEEDS_SAMPLES}, and the ledger ${path} holds none yet: \`cgmeter serve\` records a round every --record-interval (10s by default; none when off)`);
+  }
+  if (from === undefined) return Math.max(bounds.firstMs, bounds.lastMs - DEFAULT_REPLAY_SPAN_MS);
+  let fromMs: number;
+  try {
+    fromMs = parseTimeSpec(from, Date.now());
+  } catch (err) {
+    if (err instanceof TimeSpecError) throw new UsageError(`--from: ${err.message}`);
+    throw err;
+  }
+  const near = history.recordIntervalMs?.() ?? 10_000;
+  const range = `the ledger ${path} holds Samples from ${localTime(bounds.firstMs)} to ${localTime(bounds.lastMs)}`;
+  if (fromMs < bounds.firstMs - near) throw new UsageError(`--from ${from} (${localTime(fromMs)}) is before the first recorded round: ${range}`);
+  if (fromMs > bounds.lastMs + near) throw new UsageError(`--from ${from} (${localTime(fromMs)}) is after the last recorded round: ${range}`);
+  return fromMs;
+}
 
 const SORT_IDS = MAIN_COLUMNS.map((c) => c.id);
 
@@ -82,16 +143,16 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
   }
   if (v['api-token-file'] !== undefined) throw new UsageError('--api-token-file is for --remote (the local dashboard changes limits itself)');
   if (v.replay) {
-    if (topWiring.openHistory === undefined) throw new UsageError('--replay needs recorded Samples; the ledger of this build keeps hourly usage only, so there is nothing to replay yet');
-    const from = (v.from as string | undefined) ?? '-10m';
-    let fromMs: number;
+    if (topWiring.openHistory === undefined) throw new ReplayUnavailableError(`${NEEDS_SAMPLES}, and this build has no store of them`);
+    const history = topWiring.openHistory(args);
     try {
-      fromMs = parseTimeSpec(from, Date.now());
+      const fromMs = replayStart(history, v.from as string | undefined, ledgerPathOf(args));
+      // --once prints one frame: only that round and the one before it (for rates) are read, not a chart's worth.
+      return new ReplaySource(history, fromMs, intervalMs, once ? 1 : undefined);
     } catch (err) {
-      if (err instanceof TimeSpecError) throw new UsageError(`--from: ${err.message}`);
+      history.close?.();
       throw err;
     }
-    return new ReplaySource(topWiring.openHistory(args), fromMs, intervalMs);
   }
   const auditLogPath = (v['audit-log'] as string | undefined) ?? DEFAULT_AUDIT_LOG;
   const actions = (running: Collector) => new KernelLimitActions({ collector: running, auditLogPath });
@@ -136,7 +197,7 @@ function firstFrame(source: DashboardSource): Promise<Frame> {
 export const topCommand: Command = {
   name: 'top',
   summary: 'Live dashboard of containers (CPU, memory, network, block I/O, pids, pressure), with a cgroup tree, a detail view with charts, a memory view, and limit actions. --once prints one frame.',
-  usage: 'cgmeter top [--interval 1s] [--sort cpu] [--filter TEXT] [--all] [--view table|tree|memory] [--remote URL | --replay --from TIME] [--once [--json]]',
+  usage: 'cgmeter top [--interval 1s] [--sort cpu] [--filter TEXT] [--all] [--view table|tree|memory] [--remote URL | --replay [--from TIME] [--ledger PATH]] [--once [--json]]',
   flags: {
     interval: { type: 'string', placeholder: 'DURATION', default: '1s', description: 'time between samples (+/- change it while running)' },
     'discovery-interval': {
@@ -153,8 +214,18 @@ export const topCommand: Command = {
       type: 'string', placeholder: 'PATH', env: 'CGMETER_API_TOKEN_FILE',
       description: 'with --remote: the bearer token of the node\'s limits API (serve --enable-limits-api), for e/f/u',
     },
-    replay: { type: 'boolean', description: 'replay Samples recorded in the ledger instead of live data' },
-    from: { type: 'string', placeholder: 'TIME', description: 'where --replay starts: "10m ago", --from=-10m, 14:03, 2026-11-23T14:03 (default 10 minutes ago)' },
+    replay: {
+      type: 'boolean',
+      description: 'replay the Samples `cgmeter serve` recorded in its ledger (every --record-interval) instead of live data; [ ] step a round, { } ten, J jumps, p plays',
+    },
+    from: {
+      type: 'string', placeholder: 'TIME',
+      description: 'where --replay starts: "10m ago", --from=-10m, 14:03, 2026-11-23T14:03 (default: 10 minutes before the last recorded round)',
+    },
+    ledger: {
+      type: 'string', placeholder: 'PATH', env: 'CGMETER_LEDGER', default: DEFAULT_LEDGER_PATH,
+      description: 'with --replay: the ledger `cgmeter serve` writes (opened read-only; serve may keep writing it)',
+    },
     once: { type: 'boolean', description: 'print one frame as a table and exit (for scripts; also what happens without a terminal)' },
     json: { type: 'boolean', description: 'with --once: print the frame\'s Snapshots as JSON (unlimited values are "max")' },
     'no-color': { type: 'boolean', description: 'no colours (also when NO_COLOR is set)' },
@@ -165,7 +236,10 @@ export const topCommand: Command = {
     ...COLLECTOR_FLAGS,
     ...METADATA_FLAGS,
   },
-  examples: ['cgmeter top', 'cgmeter top --sort mem --filter web', 'cgmeter top --once --json | jq ".containers[].sample.identity.name"', 'cgmeter top --remote http://node1:9917'],
+  examples: [
+    'cgmeter top', 'cgmeter top --sort mem --filter web', 'cgmeter top --once --json | jq ".containers[].sample.identity.name"', 'cgmeter top --remote http://node1:9917',
+    'cgmeter top --replay --from "30m ago"', 'cgmeter top --replay --from 14:03 --once --json',
+  ],
   async run(args) {
     const v = args.values;
     const intervalMs = parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval');
@@ -173,7 +247,14 @@ export const topCommand: Command = {
     const once = v.once === true || !process.stdout.isTTY;
     if (v.json && !once) throw new UsageError('--json needs --once (the live dashboard is not JSON)');
     const state = stateFrom(args, intervalMs, v.replay === true);
-    const source = await sourceFrom(args, intervalMs, once);
+    let source: DashboardSource;
+    try {
+      source = await sourceFrom(args, intervalMs, once);
+    } catch (err) {
+      if (!(err instanceof ReplayUnavailableError)) throw err;
+      process.stderr.write(`cgmeter top: ${err.message}\n`);
+      return 1;
+    }
     if (once) {
       try {
         const frame = await firstFrame(source);

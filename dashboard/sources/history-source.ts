@@ -1,7 +1,8 @@
-// What `--replay` needs from a store of recorded Samples (the ledger, collector/ledger, once it
-// lands): round times around a position, and the Samples of one round. Only Samples are stored;
-// replay derives the Snapshots again, as DESIGN.md says. An in-memory implementation serves the
-// tests and any caller that already holds Samples.
+// What `--replay` needs from a store of recorded Samples (the ledger's `sample_rounds`, read by
+// collector/ledger/history.ts; see ledger-history-source.ts): round times around a position, and
+// the Samples of one round. Only Samples are stored; replay derives the Snapshots again, as
+// DESIGN.md says. An in-memory implementation serves the tests and any caller that already holds
+// Samples.
 
 import type { CgroupSample } from '../../collector/model/sample.js';
 
@@ -14,6 +15,8 @@ export interface SnapshotHistorySource {
   roundsAtOrBefore(timeMs: number, count: number): number[];
   /** Every Sample recorded in the round at `timeMs` (a time these methods returned). */
   samplesAt(timeMs: number): CgroupSample[];
+  /** How far apart rounds were meant to be recorded, when the store knows (for "near enough" to a bound). */
+  recordIntervalMs?(): number | undefined;
   close?(): void;
 }
 
