@@ -19,6 +19,7 @@ import { ReplaySource } from '../../dashboard/sources/replay-source.js';
 import type { SnapshotHistorySource } from '../../dashboard/sources/history-source.js';
 import { LedgerHistoryError, openLedgerHistory } from '../../dashboard/sources/ledger-history-source.js';
 import { DEFAULT_LEDGER_PATH } from '../../collector/ledger/attach.js';
+import { DEFAULT_HISTORY_POINTS } from '../../dashboard/model/history.js';
 import type { DashboardSource, Frame } from '../../dashboard/sources/source.js';
 import { parseTimeSpec, TimeSpecError } from '../../dashboard/sources/time-parse.js';
 import { onceJson, onceText } from '../../dashboard/once.js';
@@ -59,6 +60,16 @@ export const topWiring: TopWiring = { openHistory: openLedgerFor };
 
 /** By default a replay starts this long before the last recorded round (or at the first). */
 const DEFAULT_REPLAY_SPAN_MS = 10 * 60_000;
+
+/**
+ * Rounds read before the one shown, to fill the charts after a jump: the same stretch of time the
+ * live charts hold at the default 1 s (5 minutes), i.e. 30 rounds at 10 s. A jump then decodes about
+ * one chain (≈ 0.5 s at 1,000 containers); a full 300 rounds took 7 s there.
+ */
+function replayChartRounds(history: SnapshotHistorySource): number {
+  const recordMs = history.recordIntervalMs?.() ?? 10_000;
+  return Math.min(DEFAULT_HISTORY_POINTS, Math.max(2, Math.ceil((DEFAULT_HISTORY_POINTS * 1000) / recordMs)));
+}
 
 /** A local time with its offset, as a user would type it back: `2026-11-23 14:03:07 +01:00`. */
 function localTime(ms: number): string {
@@ -148,7 +159,7 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
     try {
       const fromMs = replayStart(history, v.from as string | undefined, ledgerPathOf(args));
       // --once prints one frame: only that round and the one before it (for rates) are read, not a chart's worth.
-      return new ReplaySource(history, fromMs, intervalMs, once ? 1 : undefined);
+      return new ReplaySource(history, fromMs, intervalMs, once ? 1 : replayChartRounds(history));
     } catch (err) {
       history.close?.();
       throw err;

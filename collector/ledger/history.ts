@@ -2,8 +2,9 @@
 // round's Samples, from a ledger file opened read-only while `cgmeter serve` may be writing it (WAL:
 // each query sees the last commit). It has the shape of the dashboard's SnapshotHistorySource.
 //
-// A round is decoded from its chain's key round forward (round-codec.ts). The last decoded round is
-// kept, so stepping forward decodes one row and a jump decodes at most one chain.
+// A round is decoded from its chain's key round forward (round-codec.ts). Decoded rounds are kept
+// (up to MAX_CACHED_SAMPLES Samples), so stepping forward decodes one row, a jump at most one chain,
+// and stepping back (which re-reads the rounds before, for the charts) mostly nothing.
 
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,12 @@ import { LedgerVersionError, openLedgerReadOnly } from './schema.js';
 export class LedgerHistoryError extends Error {
   override readonly name = 'LedgerHistoryError';
 }
+
+/**
+ * Samples kept decoded: 32 rounds of 1,000 containers, more than a replay's chart window of 31
+ * (cli/commands/top.ts); a decoded round shares unchanged parts with the round before it.
+ */
+const MAX_CACHED_SAMPLES = 32_000;
 
 interface Decoded {
   readonly keyMs: number;
@@ -29,7 +36,9 @@ export class LedgerHistorySource {
   private readonly atOrBefore: Database.Statement;
   private readonly keyOf: Database.Statement;
   private readonly chainRows: Database.Statement;
-  private last?: Decoded;
+  /** Decoded rounds by time, least recently used first. */
+  private readonly cache = new Map<number, Decoded>();
+  private cachedSamples = 0;
 
   /** Opens `path` read-only; throws LedgerHistoryError when it is missing or holds no recording table. */
   static open(path: string): LedgerHistorySource {
@@ -82,22 +91,44 @@ export class LedgerHistorySource {
   samplesAt(timeMs: number): CgroupSample[] {
     const keyMs = this.keyOf.get(timeMs) as number | undefined;
     if (keyMs === undefined) return [];
-    const last = this.last;
-    if (last !== undefined && last.keyMs === keyMs && last.roundMs === timeMs) return last.samples;
-    const resume = last !== undefined && last.keyMs === keyMs && last.roundMs < timeMs;
-    const rows = this.chainRows.all(resume ? last.roundMs + 1 : keyMs, timeMs, keyMs) as Array<{ round_ms: number; body: Uint8Array }>;
+    const cached = this.cache.get(timeMs);
+    // (A different key: serve rewrote that time after its clock went back.)
+    if (cached !== undefined && cached.keyMs === keyMs) {
+      this.remember(cached); // most recently used now
+      return cached.samples;
+    }
+    // The latest decoded round of the same chain before this one, if any: decode on from there.
+    let from: Decoded | undefined;
+    for (const d of this.cache.values()) if (d.keyMs === keyMs && d.roundMs < timeMs && (from === undefined || d.roundMs > from.roundMs)) from = d;
+    const rows = this.chainRows.all(from ? from.roundMs + 1 : keyMs, timeMs, keyMs) as Array<{ round_ms: number; body: Uint8Array }>;
     // Retention removed the chain's start between the two queries: nothing to decode it from.
-    if (!resume && rows[0]?.round_ms !== keyMs) return [];
-    let state = resume ? last.state : undefined;
+    if (from === undefined && rows[0]?.round_ms !== keyMs) return [];
+    if (rows.length === 0 || rows[rows.length - 1]!.round_ms !== timeMs) return [];
+    let state = from?.state;
     let samples: CgroupSample[] = [];
     for (const row of rows) {
       const decoded = decodeRound(row.body, state);
       state = decoded.next;
       samples = decoded.samples;
     }
-    if (rows.length === 0 || rows[rows.length - 1]!.round_ms !== timeMs) return [];
-    this.last = { keyMs, roundMs: timeMs, state: state!, samples };
+    // Only the round asked for: the rows on the way would push out the rounds a chart refill asks next.
+    this.remember({ keyMs, roundMs: timeMs, state: state!, samples });
     return samples;
+  }
+
+  private remember(decoded: Decoded): void {
+    const old = this.cache.get(decoded.roundMs);
+    if (old !== undefined) {
+      this.cache.delete(decoded.roundMs);
+      this.cachedSamples -= old.samples.length;
+    }
+    this.cache.set(decoded.roundMs, decoded);
+    this.cachedSamples += decoded.samples.length;
+    for (const [time, d] of this.cache) {
+      if (this.cachedSamples <= MAX_CACHED_SAMPLES || d === decoded) break;
+      this.cache.delete(time);
+      this.cachedSamples -= d.samples.length;
+    }
   }
 
   close(): void {

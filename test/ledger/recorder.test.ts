@@ -139,12 +139,17 @@ describe('recording Samples in the ledger', () => {
     ledger.db.exec('DROP TRIGGER full');
     expect(record(3)).toMatchObject({ key: true, roundMs: T0 + 30_000 });
     expect(record(4)!.key).toBe(false);
+    // A reader has the round at +30 s decoded (and kept).
+    const history = openHistory(path);
+    expect(history.samplesAt(T0 + 30_000)).toHaveLength(3);
     // The clock is set back by 25 s: the rounds from there on are gone, a new chain starts.
     const back = record(5, T0 + 15_000)!;
     expect(back).toMatchObject({ key: true, pruned: 2 });
-    const history = openHistory(path);
     expect(history.roundsAfter(0, 10)).toEqual([T0, T0 + 10_000, T0 + 15_000]);
     for (const t of history.roundsAfter(0, 10)) expect(history.samplesAt(t)).toHaveLength(t === T0 + 15_000 ? 4 : 3);
+    // +30 s is written again, in the new chain: the reader gives the new round, not the one it kept.
+    expect(record(6, T0 + 30_000)).toMatchObject({ key: false });
+    expect(json(history.samplesAt(T0 + 30_000))).toEqual(json(tick(T0 + 30_000, 6)));
   });
 
   it('resumes after a restart with a key round, recording nothing twice within an interval', () => {
