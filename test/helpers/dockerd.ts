@@ -45,6 +45,9 @@ export async function startDockerd(): Promise<Dockerd> {
   };
 
   const stop = async (): Promise<void> => {
+    // Networks a test made (compose's): dockerd leaves their br-<id> bridges on the host when it
+    // stops, so they are removed first, and their bridges deleted after it is gone if still there.
+    let bridges: string[] = [];
     if (daemon) {
       try {
         const ids = (await docker('ps', '-aq')).split('\n').filter(Boolean);
@@ -52,9 +55,19 @@ export async function startDockerd(): Promise<Dockerd> {
       } catch {
         // daemon already unhealthy: killing it below removes its containers' processes
       }
+      try {
+        const networks = (await docker('network', 'ls', '-q', '--no-trunc', '--filter', 'type=custom')).split('\n').filter(Boolean);
+        bridges = networks.map((id) => `br-${id.slice(0, 12)}`);
+        if (networks.length > 0) await docker('network', 'rm', ...networks);
+      } catch {
+        // the bridges are deleted below
+      }
       daemon.kill('SIGTERM');
       await waitFor(() => exited, { timeoutMs: 15_000, what: 'dockerd to exit' }).catch(() => daemon?.kill('SIGKILL'));
       daemon = undefined;
+    }
+    for (const bridge of bridges) {
+      if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]).catch(() => undefined);
     }
     // overlay mounts may linger under data/; unmount before deleting.
     await run('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]).catch(() => undefined);
