@@ -9,13 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { findBinary } from '../helpers/kernel.js';
+import { findBinary, requireRootOrSkip } from '../helpers/kernel.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy');
 const read = (path: string) => readFileSync(join(DEPLOY, path), 'utf8');
-// Compose ≥ 2.24's `!reset` tag (drop a key of the base file in an override).
-const composeTags = [{ tag: '!reset', resolve: () => null }];
 
 // The CLI from source (cli/main.ts), so that the check needs no `npm run build`.
 const HELP = execFileSync(process.execPath, ['--import', 'tsx', '-e', "const { main } = await import('./cli/main.ts'); process.exitCode = await main(['serve', '--help']);"],
@@ -54,11 +52,16 @@ describe('deploy/cgmeter.yaml, the sample --config file', () => {
 
 describe('deploy/Dockerfile', () => {
   const text = read('Dockerfile');
-  it('builds the addon in a node:20-bookworm stage with compilers and runs on node:20-bookworm-slim', () => {
+  it('builds the addons in a node:20-bookworm stage with compilers and runs on node:20-bookworm-slim, both build arguments', () => {
     const stages = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    expect(stages).toEqual(['node:20-bookworm', 'node:20-bookworm-slim']);
+    expect(stages).toEqual(['${BUILDER_IMAGE}', '${RUNTIME_IMAGE}']);
+    // Declared before the first FROM (so that FROM can use them), defaults the registry's images.
+    const args = Object.fromEntries([...text.split(/^FROM /m)[0]!.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(args).toEqual({ BUILDER_IMAGE: 'node:20-bookworm', RUNTIME_IMAGE: 'node:20-bookworm-slim' });
     expect(text).toMatch(/apt-get install .*python3 make g\+\+/);
-    expect(text).toContain('node native/build.cjs');
+    // Dependencies' install scripts (better-sqlite3) and the root's (the native reader) after --ignore-scripts.
+    expect(text).toMatch(/npm ci --ignore-scripts[\s\S]*npm rebuild[\s\S]*npm run install/);
+    // Built by test/deploy/image-build.test.ts on local stand-ins for both base images.
   });
   it('runs `cgmeter serve --host-root /host` as a non-root user by default, with known variables', () => {
     expect(text).toMatch(/^USER node$/m);
@@ -121,7 +124,7 @@ describe('deploy/kubernetes/cgmeter.yaml', () => {
 
 describe('deploy/compose', () => {
   const base = parse(read('compose/docker-compose.yml')) as Obj;
-  const local = parse(read('compose/docker-compose.local.yml'), { customTags: composeTags }) as Obj;
+  const local = parse(read('compose/docker-compose.local.yml')) as Obj;
   it('is the seed stack: redis, a load generator against it, InfluxDB, cgmeter pushing there, Prometheus, Grafana', () => {
     expect(Object.keys(base.services).sort()).toEqual(['cgmeter', 'grafana', 'influxdb', 'loadgen', 'prometheus', 'redis']);
     expect(base.services.loadgen.command).toEqual(expect.arrayContaining(['-h', 'redis']));
@@ -148,8 +151,34 @@ describe('deploy/compose', () => {
       }
     }
   });
-  it('local override: every service of the base runs from the locally made image, cgmeter without a build', () => {
-    for (const name of Object.keys(base.services)) expect(local.services[name]?.image, name).toBe('local/debian-host');
-    expect(local.services.cgmeter.build).toBeNull();
+  it('works with Compose v1 (docker-compose 1.29) and v2: no top-level name, no v2-only tags; the project name in .env', () => {
+    expect(Object.keys(base).sort()).toEqual(['services', 'volumes']);
+    expect(Object.keys(local).sort()).toEqual(['networks', 'services']);
+    for (const file of ['docker-compose.yml', 'docker-compose.local.yml']) expect(read(`compose/${file}`)).not.toMatch(/!reset|!override/);
+    expect(read('compose/.env')).toMatch(/^COMPOSE_PROJECT_NAME=cgmeter-demo$/m);
   });
+  it('local override: every service on local/host-usr with the host\'s /usr read-only, an internal network, Grafana behind a profile', () => {
+    for (const name of Object.keys(base.services).filter((n) => n !== 'cgmeter')) {
+      expect(local.services[name]?.image, name).toBe('local/host-usr');
+      expect(local.services[name]?.volumes, name).toContain('/usr:/usr:ro');
+    }
+    // cgmeter: this checkout on the host's node, in an image built FROM local/host-usr.
+    expect(local.services.cgmeter.build).toEqual({ context: './local', dockerfile: 'cgmeter.Dockerfile' });
+    expect(read('compose/local/cgmeter.Dockerfile')).toMatch(/^ARG BASE=local\/host-usr\nFROM \$\{BASE\}$/m);
+    expect(local.services.cgmeter.volumes).toEqual(['/usr:/usr:ro', '../..:/opt/cgmeter:ro']);
+    expect(local.networks.default.internal).toBe(true);
+    expect(local.services.grafana.profiles).toEqual(['grafana']);
+  });
+  it.skipIf(requireRootOrSkip({ root: false, binaries: ['docker-compose'] }, 'docker-compose config check'))(
+    'docker-compose 1.29 accepts the base file alone and with the override', () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_SOCKET: '/run/test.sock' };
+      delete env.COMPOSE_PROJECT_NAME;
+      for (const files of [['docker-compose.yml'], ['docker-compose.yml', 'docker-compose.local.yml']]) {
+        const out = execFileSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], { cwd: join(DEPLOY, 'compose'), env, encoding: 'utf8' });
+        const config = parse(out) as Obj;
+        expect(Object.keys(config.services).sort(), files.join(' + ')).toEqual(['cgmeter', 'grafana', 'influxdb', 'loadgen', 'prometheus', 'redis']
+          .concat(files.length > 1 ? ['influxdb-init'] : []).sort());
+        expect(config.services.cgmeter.volumes, files.join(' + ')).toContain('/run/test.sock:/host/docker.sock:ro');
+      }
+    });
 });
