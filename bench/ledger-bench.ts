@@ -19,6 +19,7 @@ import { deflateRawSync } from 'node:zlib';
 import { Ledger } from '../collector/ledger/ledger.js';
 import { KEY_ROUND_EVERY, SampleRecorder } from '../collector/ledger/recorder.js';
 import { LedgerHistorySource } from '../collector/ledger/history.js';
+import { ReplaySource } from '../dashboard/sources/replay-source.js';
 import { DEFAULT_RECORD_INTERVAL, DEFAULT_RECORD_RETENTION, recordSettingsFrom } from '../collector/ledger/attach.js';
 import { derive, type Snapshot } from '../collector/model/derive.js';
 import type { CgroupSample } from '../collector/model/sample.js';
@@ -161,6 +162,8 @@ interface RecordingFigures {
   readonly fileBytesPerRound: number;
   readonly chainReadMs: number;
   readonly stepReadMs: number;
+  readonly jumpMs: number;
+  readonly stepBackMs: number;
 }
 
 /** Records 2 chains + 1 round of `n` containers through a real ledger file, then reads them back. */
@@ -222,18 +225,29 @@ function measureRecording(dir: string, n: number): RecordingFigures {
   });
   floor.close();
 
-  // Reading back: the last round of a chain from nothing (its whole chain), then one step on.
+  // Reading back: the last but one round of a chain from nothing (29 rows from its key round),
+  // then the last one (one row on from the round kept decoded).
   const history = LedgerHistorySource.open(path);
   const lastOfChain = t0 + (KEY_ROUND_EVERY - 1) * settings.intervalMs;
   let started = performance.now();
-  const got = history.samplesAt(lastOfChain);
+  const got = history.samplesAt(lastOfChain - settings.intervalMs);
   const chainReadMs = performance.now() - started;
   if (got.length !== n) throw new Error(`read back ${got.length} Samples, expected ${n}`);
-  history.samplesAt(lastOfChain - settings.intervalMs); // back one: decodes the chain again, untimed
   started = performance.now();
-  history.samplesAt(lastOfChain); // forward one: one row on the kept round
+  history.samplesAt(lastOfChain);
   const stepReadMs = performance.now() - started;
   history.close();
+
+  // What `cgmeter top --replay` does with it: a jump to the last round refills the charts with the
+  // 30 rounds before it (decode, then derive() every Snapshot); a step back does it again.
+  const replay = new ReplaySource(LedgerHistorySource.open(path), t0 + (rounds - 1) * settings.intervalMs, 1000, 30);
+  started = performance.now();
+  replay.start({ frames: () => {}, error: (message) => { throw new Error(message); } });
+  const jumpMs = performance.now() - started;
+  started = performance.now();
+  for (let i = 0; i < 3; i++) replay.step(-1);
+  const stepBackMs = (performance.now() - started) / 3;
+  replay.stop();
   return {
     containers: n, rounds,
     keyBytesPerContainer: keyBytes / keys / n,
@@ -246,6 +260,8 @@ function measureRecording(dir: string, n: number): RecordingFigures {
     fileBytesPerRound,
     chainReadMs,
     stepReadMs,
+    jumpMs,
+    stepBackMs,
   };
 }
 
@@ -259,7 +275,8 @@ function printRecording(figures: readonly RecordingFigures[]): void {
     console.log(`    write: ${f.cpuMsPerRound.toFixed(2)} ms CPU per round (${(f.cpuMsPerRound * 1000 / f.containers).toFixed(1)} µs per container; ${(f.cpuMsPerRound / (settings.intervalMs / 100)).toFixed(3)}% of one core), `
       + `${(f.cpuMsPerRound / f.plainCpuMsPerRound).toFixed(2)}× deflating the full JSON (${f.plainCpuMsPerRound.toFixed(2)} ms); the INSERT alone ${f.floorCpuMsPerRound.toFixed(2)} ms`);
     console.log(`    file: ${(f.fileBytesPerRound / 1024).toFixed(1)} KiB per round on disk → ${(f.fileBytesPerRound * retainedRounds / 1e6).toFixed(1)} MB at the default retention`);
-    console.log(`    read: a round from its key round (${KEY_ROUND_EVERY} rows) ${f.chainReadMs.toFixed(1)} ms, one step on ${f.stepReadMs.toFixed(1)} ms`);
+    console.log(`    read: a round from its key round (${KEY_ROUND_EVERY - 1} rows) ${f.chainReadMs.toFixed(1)} ms, one step on ${f.stepReadMs.toFixed(1)} ms; `
+      + `replay: a jump (charts refilled with 30 rounds) ${f.jumpMs.toFixed(0)} ms, a step back ${f.stepBackMs.toFixed(0)} ms`);
   }
 }
 
