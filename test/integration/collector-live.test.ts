@@ -26,6 +26,7 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
   it('reads 0.5 core (±5%) for a busy loop under a 50000/100000 CPU quota', async () => {
     const cg = createTestCgroup('cpu-load', { controllers: ['cpu', 'memory', 'pids'] });
     cg.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000 });
+    cg.favourCpu();
     await cg.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '30s', '--quiet']);
     const collector = newCollector(reader);
     try {
@@ -43,13 +44,14 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
       expect(Math.abs(snapshot.cpu.coresUsed! - kernelCores)).toBeLessThan(0.02);
       // …and the kernel holds the load to its quota: 0.5 ± 5 %, unless other work starved it of CPU
       // (then the comparison with the kernel above is the check, and the log says so).
+      // Throttling, likewise, only happens to a load that reaches its quota.
       if (kernelCores > 0.475) {
         expect(snapshot.cpu.coresUsed).toBeGreaterThan(0.475);
         expect(snapshot.cpu.coresUsed).toBeLessThan(0.525);
+        expect(snapshot.cpu.throttledRatio).toBeGreaterThan(0.5);
       } else {
         console.warn(`the load got ${kernelCores.toFixed(3)} core of its 0.5 quota (busy machine); compared with the kernel only`);
       }
-      expect(snapshot.cpu.throttledRatio).toBeGreaterThan(0.5);
       expect(second.processes).toBeGreaterThanOrEqual(1);
     } finally {
       collector.close();

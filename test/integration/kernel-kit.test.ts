@@ -101,6 +101,7 @@ describe.skipIf(skip)(`kernel kit on ${host?.label ?? 'this host'}`, () => {
   it('a 0.5-core quota reads 0.5 ± 0.05 cores of CPU usage from the kernel', async () => {
     const cgroup = createTestCgroup('cpu-half', { controllers: ['cpu'] });
     cgroup.setLimits({ cpuPeriodUs: 100_000, cpuQuotaUs: 50_000 });
+    cgroup.favourCpu();
     await cgroup.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '20s']);
     // Measure once the worker runs, not while stress-ng is still starting.
     await waitFor(() => cgroup.cpuUsageNs() > 300e6, { timeoutMs: 15_000, what: 'stress-ng to use CPU' });

@@ -5,7 +5,7 @@
 
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,8 +71,7 @@ describe.skipIf(skip)('ledger under kill -9', () => {
       const id = hexId('crash-load');
       const cg = createTestCgroup(id, { controllers: ['cpu', 'memory', 'pids'] });
       cg.setLimits({ cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 });
-      const mount = cg.dir('cpu').slice(0, -cg.path.length);
-      for (const level of [cg.topPath, cg.path]) writeFileSync(`${mount}${level}/${cg.host.mode === 'v2' ? 'cpu.weight' : 'cpu.shares'}`, cg.host.mode === 'v2' ? '10000' : '262144');
+      cg.favourCpu();
       const load = await cg.spawnIn('stress-ng', ['--cpu', '1', '--vm', '1', '--vm-bytes', '64M', '--vm-keep', '--timeout', `${LOAD_SECONDS}s`, '--quiet']);
       let loadRunning = true;
       load.once('exit', () => (loadRunning = false));

@@ -4,7 +4,7 @@
 // The host lines are checked against /proc/stat read at the same ticks.
 
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -61,11 +61,7 @@ describe.skipIf(skip)('ledger on the live kernel', () => {
       // Others share this 2-core machine: a large weight lets the hog reach its quota under contention,
       // so the figure checked is the quota's, not the neighbours'. (The ledger = kernel check holds anyway.)
       // Weights count among siblings, so the kit's top level gets it too.
-      const cpuMount = cpu.dir('cpu').slice(0, -cpu.path.length);
-      for (const level of [cpu.topPath, cpu.path]) {
-        if (cpu.host.mode === 'v2') writeFileSync(`${cpuMount}${level}/cpu.weight`, '10000');
-        else writeFileSync(`${cpuMount}${level}/cpu.shares`, '262144');
-      }
+      cpu.favourCpu();
       // An independent reading of the memory load every 100 ms, integrated by the test itself.
       const reference = { byteSeconds: 0, lastMs: Date.now(), lastBytes: 0 };
       const poll = setInterval(() => {

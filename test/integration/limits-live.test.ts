@@ -3,7 +3,7 @@
 // real CLI process, and the kernel's own account of the effect.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -60,11 +60,6 @@ async function coresOver(cg: TestCgroup, ms: number): Promise<number> {
  * Other loads share this 2-core machine: give the test's top cgroup the largest weight so that the
  * quota, not the neighbours, is what holds the load (test setup, not cgmeter).
  */
-function favour(cg: TestCgroup): void {
-  const top = v2 ? join(host!.unified!, cg.topPath) : join(host!.mounts.cpu!, cg.topPath);
-  writeFileSync(join(top, v2 ? 'cpu.weight' : 'cpu.shares'), v2 ? '10000' : '262144');
-}
-
 function keyed(text: string, key: string): number {
   const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
@@ -73,7 +68,7 @@ function keyed(text: string, key: string): number {
 describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no host'})`, () => {
   it('a 0.3-core quota holds a busy loop to 0.3 ± 0.03 core', async () => {
     const cg = createTestCgroup('quota', { controllers: ['cpu', 'memory', 'pids'] });
-    favour(cg);
+    cg.favourCpu();
     await cg.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '120s', '--quiet']);
     const writes = await expectApplied(limit(cg, '--cpus', '0.3'));
     expect(writes.map((w) => w.effective)).toEqual([v2 ? '30000 100000' : '30000']);
@@ -144,7 +139,7 @@ describe.skipIf(skip)(`cgmeter limit on the live kernel (${host?.label ?? 'no ho
     const cg = createTestCgroup('freeze', { controllers: ['cpu', 'memory', 'pids'] });
     const freezer = freezerFor(cg);
     freezers.push(freezer);
-    favour(cg);
+    cg.favourCpu();
     await cg.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '120s', '--quiet']);
     await waitFor(() => cg.procs().length >= 2, { what: 'the stress-ng worker' });
     freezer.join();
