@@ -108,7 +108,7 @@ export class TmuxSession {
 
   /** Text typed literally. */
   type(text: string): void {
-    this.tmux('send-keys', '-t', this.name, '-l', text);
+    this.tmux('send-keys', '-t', this.name, '-l', '--', text);
   }
 
   resize(width: number, height: number): void {
