@@ -199,6 +199,7 @@ export function assembleV1(view: SlotView, deviceName: (major: number, minor: nu
     inactiveFileBytes: inactiveFile,
     activeFileBytes: stat(13),
     unevictableBytes: stat(14),
+    workingsetRefault: stat(15) !== undefined || stat(16) !== undefined ? (stat(15) ?? 0) + (stat(16) ?? 0) : stat(17),
     kernelBytes: view.value('memory.kmem.usage_in_bytes'),
     failcnt: view.value('memory.failcnt'),
     events: view.has('memory.oom_control') ? { oomKill: view.value('memory.oom_control', 0) } : undefined,

@@ -43,6 +43,8 @@ export const V1_MEMORY_STAT_KEYS = [
   'total_cache', 'total_rss', 'total_rss_huge', 'total_shmem', 'total_mapped_file', 'total_dirty',
   'total_writeback', 'total_swap', 'total_pgfault', 'total_pgmajfault', 'total_inactive_anon',
   'total_active_anon', 'total_inactive_file', 'total_active_file', 'total_unevictable',
+  // Refaults (evicted pages needed again), hierarchical: split by LRU type on kernels ≥ 5.9, one counter before.
+  'total_workingset_refault_anon', 'total_workingset_refault_file', 'total_workingset_refault',
 ] as const;
 
 export const V2_MEMORY_STAT_KEYS = [
