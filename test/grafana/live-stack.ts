@@ -64,6 +64,7 @@ export async function startLiveStack(): Promise<LiveStack> {
     const controllers = ['cpu', 'memory', 'pids'] as const;
     const cpu = containerCgroup({ controllers: [...controllers] });
     cpu.cgroup.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryBytes: 256 * MiB, pidsMax: 256 });
+    cpu.cgroup.favourCpu(); // the quota's figure, not what neighbours leave over
     await cpu.cgroup.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '600s', '--quiet']);
     const mem = containerCgroup({ controllers: [...controllers] });
     mem.cgroup.setLimits({ memoryBytes: 400 * MiB });

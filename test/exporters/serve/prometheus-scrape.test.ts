@@ -39,6 +39,7 @@ describe.skipIf(skip)('Prometheus 2.42 scraping cgmeter serve', () => {
   beforeAll(async () => {
     cpu = createTestCgroup('cpu-load', { controllers: ['cpu', 'memory', 'pids'] });
     cpu.setLimits({ cpuQuotaUs: 50000, cpuPeriodUs: 100000 });
+    cpu.favourCpu();
     await cpu.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '180s', '--quiet']);
     mem = createTestCgroup('mem-load', { controllers: ['cpu', 'memory', 'pids'] });
     await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '180s', '--quiet']);
