@@ -100,7 +100,9 @@ describe.skipIf(skip)('cgmeter limit on dockerd containers by name', () => {
     // `docker exec` only joins the cgroup (pids.max limits forks, not joins); then either the shell's
     // fork for `cat` fails, or (timing) already a thread of runc's init inside the cgroup does.
     const fork = () => dockerd.docker('exec', 'cgm-lim-busy', 'sh', '-c', 'cat /dev/null && echo forked').then((out) => out, (err: Error) => `failed: ${err.message}`);
-    expect(await fork()).toMatch(/^failed: .*(can't fork|Resource temporarily unavailable|exec failed)/s);
+    // What the failure says varies with where the refused fork happened (sh's "can't fork", runc's
+    // "exec failed", or nothing when runc's own helper died); the kernel's pids.events count is the proof.
+    expect(await fork()).toMatch(/^failed: /);
     expect(keyed(read(busy, 'pids', 'pids.events'), 'max')).toBeGreaterThan(refusedBefore);
     expect((await cli('limit', 'cgm-lim-busy', '--unset', 'pids')).code).toBe(0);
     expect(await fork()).toBe('forked');
