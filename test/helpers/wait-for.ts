@@ -6,6 +6,11 @@ export interface WaitForOptions {
   intervalMs?: number;
   /** Said in the timeout error, e.g. 'stress-ng to reach 180 MiB'. */
   what?: string;
+  /**
+   * Checked before each try: a message means waiting longer cannot help (the process that should
+   * answer has exited), and waitFor throws it at once instead of polling until the deadline.
+   */
+  giveUp?: () => string | undefined;
 }
 
 /**
@@ -15,12 +20,14 @@ export interface WaitForOptions {
  */
 export async function waitFor<T>(
   predicate: () => T | false | undefined | null | Promise<T | false | undefined | null>,
-  { timeoutMs = 5_000, intervalMs = 50, what = 'condition' }: WaitForOptions = {},
+  { timeoutMs = 5_000, intervalMs = 50, what = 'condition', giveUp }: WaitForOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   let lastValue: unknown;
   for (;;) {
+    const hopeless = giveUp?.();
+    if (hopeless !== undefined) throw new Error(`gave up waiting for ${what}: ${hopeless}`);
     try {
       const value = await predicate();
       if (value !== false && value !== undefined && value !== null) return value;

@@ -23,6 +23,9 @@ fi
 # Host environment the guest needs: CI decides skip-or-fail in test/helpers; CGMETER_TEST_* scale loads.
 passenv="CI $(compgen -e | grep -E '^CGMETER_TEST_' | tr '\n' ' ' || true)"
 export V2VM_PASSENV="${V2VM_PASSENV:-} $passenv"
+# 2 GiB rather than the tool's 1 GiB: a 200 MiB load, Prometheus, serve and vitest (each node process
+# compiling TypeScript with tsx) run at once in some files; the host has memory to spare.
+export V2VM_MEM="${V2VM_MEM:-2048}"
 
 # In the guest the vitest bin is called directly: npx (the npm CLI) alone takes 10-20 s to start under TCG.
 args=''

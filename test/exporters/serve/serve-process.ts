@@ -35,13 +35,16 @@ export async function startServe(args: readonly string[], timeoutMs = START_TIME
   child.stderr!.on('data', (chunk: string) => { stderr += chunk; });
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
   let running = true;
-  void exited.then(() => { running = false; });
+  let ended: number | NodeJS.Signals | undefined;
+  void exited.then((how) => { running = false; ended = how; });
   const kill = () => { if (running) child.kill('SIGKILL'); };
   try {
-    const startLine = await waitFor(() => {
-      if (!running) throw new Error(`serve exited early: ${stderr}`);
-      return stderr.split('\n').find((l) => l.startsWith('cgmeter serve: listening on '));
-    }, { timeoutMs, intervalMs: 50, what: 'the serve start line' });
+    const startLine = await waitFor(() => stderr.split('\n').find((l) => l.startsWith('cgmeter serve: listening on ')), {
+      timeoutMs, intervalMs: 50, what: 'the serve start line',
+      // An exit before the start line is final: say how it ended (a signal with nothing on stderr is
+      // the OOM killer's SIGKILL, for one) instead of polling until the deadline.
+      giveUp: () => (running ? undefined : `serve exited (${String(ended)}) before its start line; stderr: ${stderr.trim() || '(nothing)'}`),
+    });
     const url = /listening on (https?:\/\/[^/\s]+)\/metrics/.exec(startLine)![1]!;
     return { child, url, startLine, stderr: () => stderr, exited, kill };
   } catch (err) {
