@@ -108,6 +108,13 @@ export interface CollectorStats {
 export const DEFAULT_MAX_CGROUPS = 10_000;
 /** Files opened at once for cgroups beyond the fd budget (far below any RLIMIT_NOFILE headroom). */
 const UNCACHED_CHUNK_FILES = 256;
+/**
+ * A cgroup this young whose process is not (yet) in a namespace of its own has its namespaces looked
+ * at again every sample, not only at the next discovery walk: runtimes put a process into the cgroup
+ * before it leaves the host's namespaces (runc's `init` joins the cgroup, then unshares; `unshare -n`
+ * likewise), and a walk is up to 30 s away.
+ */
+const YOUNG_CGROUP_MS = 15_000;
 const GONE_ERRNOS = new Set([19 /* ENODEV */, 2 /* ENOENT */]);
 const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 9: 'EBADF', 13: 'EACCES', 19: 'ENODEV', 22: 'EINVAL', 27: 'EFBIG' };
 
@@ -280,6 +287,10 @@ export class Collector {
       const counters: CounterPart = this.hierarchy.mode === 'v2'
         ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
         : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
+      if (this.hostNetns !== undefined && entry.createdMs !== undefined && timestampMs - entry.createdMs < YOUNG_CGROUP_MS
+        && (entry.netnsInode === undefined || entry.netnsInode === this.hostNetns)) {
+        this.refreshNamespaces(entry);
+      }
       const { network, networkNote } = this.network(entry, netByNs, netOwner);
       const sample: CgroupSample = {
         path: entry.path,
@@ -436,6 +447,12 @@ export class Collector {
         entry.cpusetCpus = undefined;
       }
     }
+    this.refreshNamespaces(entry);
+  }
+
+  /** The cgroup's namespaces and the pid whose net namespace stands for it. */
+  private refreshNamespaces(entry: Entry): void {
+    const h = this.hierarchy;
     entry.namespaces = entry.procsFile ? cgroupNamespaces(entry.procsFile, h.procRoot, this.hostNamespaces) : undefined;
     if (this.options.groups.has('network') && entry.procsFile) {
       // A pod cgroup holds no process itself; its containers share the pod's net namespace, so one
