@@ -289,7 +289,7 @@ export class Collector {
         : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
       if (this.hostNetns !== undefined && entry.createdMs !== undefined && timestampMs - entry.createdMs < YOUNG_CGROUP_MS
         && (entry.netnsInode === undefined || entry.netnsInode === this.hostNetns)) {
-        this.refreshNamespaces(entry);
+        this.recheckYoungNamespaces(entry);
       }
       const { network, networkNote } = this.network(entry, netByNs, netOwner);
       const sample: CgroupSample = {
@@ -447,6 +447,17 @@ export class Collector {
         entry.cpusetCpus = undefined;
       }
     }
+    this.refreshNamespaces(entry);
+  }
+
+  /**
+   * For a young cgroup not yet in a net namespace of its own: one stat (or one read of cgroup.procs
+   * while it has no process) per sample, and the full look only once something changed — the churn
+   * soak's hundreds of short-lived cgroups in the host's namespace pay no more than that.
+   */
+  private recheckYoungNamespaces(entry: Entry): void {
+    if (entry.netPid !== undefined && namespaceInode(this.hierarchy.procRoot, entry.netPid) === entry.netnsInode) return;
+    if (entry.netPid === undefined && (entry.procsFile === undefined || firstPid(entry.procsFile) === undefined)) return;
     this.refreshNamespaces(entry);
   }
 
