@@ -7,10 +7,10 @@
 // Usage: node --import tsx bench/soak-docker.ts [--containers 300] [--concurrency 30] [--json FILE]
 // Needs root and dockerd. Removes every container, the daemon and its directories, on failure and Ctrl-C too.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BUSYBOX_IMAGE, startDockerd, type Dockerd } from '../test/helpers/dockerd.js';
+import { SoakServe } from './soak-serve.js';
 
 const { values: flags } = parseArgs({
   options: { containers: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '30' }, json: { type: 'string' } },
@@ -29,33 +29,16 @@ export interface DockerSoakResult {
   namedChecks: number; unnamed: number; unnamedExamples: string[]; dockerFailures: number;
 }
 
-function procFacts(pid: number): { rssKiB: number; fds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN), fds: readdirSync(`/proc/${pid}/fd`).length };
-}
-
 let dockerd: Dockerd | undefined;
-let serve: ChildProcess | undefined;
+let serve: SoakServe | undefined;
 
 async function main(): Promise<DockerSoakResult> {
   process.stderr.write('soak-docker: starting a private dockerd…\n');
   dockerd = await startDockerd();
   const d = dockerd;
-  serve = spawn(process.execPath, ['bin/cgmeter.js', 'serve', '--listen', '127.0.0.1:0', '--no-ledger', '--interval', '1s',
-    '--docker-socket', d.socket, '--podman-socket', 'none', '--export', 'containers'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  let stopping = false;
-  let crashes = 0;
-  serve.stderr!.on('data', (b: Buffer) => { log += b.toString(); });
-  serve.on('exit', (code, signal) => { if (!stopping) { crashes++; process.stderr.write(`soak-docker: serve exited (${code ?? signal})\n`); } });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/\S+\/metrics)/.exec(log);
-      if (m) { clearInterval(timer); resolve(m[1]!); }
-      if (serve!.exitCode !== null) { clearInterval(timer); reject(new Error(`serve did not start:\n${log}`)); }
-    }, 50);
-  });
-  const startLineEnd = log.indexOf('\n') + 1;
+  const { serve: launched, url } = await SoakServe.start(['--no-ledger', '--interval', '1s',
+    '--docker-socket', d.socket, '--podman-socket', 'none', '--export', 'containers'], 'soak-docker');
+  serve = launched;
 
   const live = new Map<string, { name: string; startedMs: number }>(); // id → container
   const removedAt = new Map<string, number>(); // id → when `docker rm` returned
@@ -101,12 +84,12 @@ async function main(): Promise<DockerSoakResult> {
       dockerFailures++;
       process.stderr.write(`soak-docker: ${name}: ${(err as Error).message.split('\n')[0]}\n`);
     }
-    if (started === Math.round(TOTAL / 3) && !warm) warm = procFacts(serve!.pid!);
+    if (!warm && started >= Math.round(TOTAL / 3)) warm = serve!.facts();
   };
   // CONCURRENCY workers, each starting its next container when its last one is removed.
   let lastReport = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (started < TOTAL && serve!.exitCode === null) {
+    while (started < TOTAL && serve!.running) {
       await runOne();
       if (Date.now() - lastReport > 15_000) {
         lastReport = Date.now();
@@ -115,13 +98,11 @@ async function main(): Promise<DockerSoakResult> {
     }
   }));
   const minutes = (Date.now() - t0) / 60_000;
-  const end = serve.exitCode === null ? procFacts(serve.pid!) : { rssKiB: NaN, fds: NaN };
+  const end = serve.facts();
   await new Promise((r) => setTimeout(r, LEFTOVER_AFTER_MS + 2000)); // the last removals settle in /metrics
   clearInterval(scraper);
-  stopping = true;
-  serve.kill('SIGTERM');
-  await new Promise((r) => serve!.once('exit', r));
-  const errorLines = log.slice(startLineEnd).split('\n').filter((l) => l.trim() !== '' && !/^cgmeter serve: SIGTERM: stopping$/.test(l));
+  const errorLines = await serve.stop();
+  const crashes = serve.crashes;
   const w = warm ?? end;
   return {
     containers: removedAt.size, minutes: Number(minutes.toFixed(2)), startsPerMinute: Math.round(removedAt.size / minutes), crashes,
@@ -150,7 +131,7 @@ let cleaned = false;
 async function cleanup(): Promise<void> {
   if (cleaned) return;
   cleaned = true;
-  serve?.kill('SIGKILL');
+  serve?.kill();
   await dockerd?.stop(); // removes every container first
 }
 process.on('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });

@@ -6,9 +6,10 @@
 // Needs root (mkdir under /sys/fs/cgroup). Removes everything it made, on failure and on Ctrl-C too.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SoakServe } from './soak-serve.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,7 +32,7 @@ const children = new Set<ChildProcess>();
 const pool: number[] = [];
 const live = new Map<string, { pid?: number; spawned?: ChildProcess; until: number }>();
 const removedAt = new Map<string, number>();
-let serve: ChildProcess | undefined;
+let serve: SoakServe | undefined;
 
 function mkdirs(rel: string): void {
   for (const d of dirs(rel)) mkdirSync(d, { recursive: true });
@@ -99,7 +100,7 @@ let destroyed = 0;
 const MAX_LIVE = 400;
 
 function cleanup(): void {
-  serve?.kill('SIGKILL');
+  serve?.kill();
   for (const c of children) c.kill('SIGKILL');
   for (const pid of pool.splice(0)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   const deadline = Date.now() + 10_000;
@@ -117,11 +118,6 @@ function cleanup(): void {
     }
     try { rmdirSync(root); } catch (err) { process.stderr.write(`soak: could not remove ${root}: ${(err as Error).message}\n`); }
   }
-}
-
-function procFacts(pid: number): { rssKiB: number; fds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN), fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -143,20 +139,8 @@ async function main(): Promise<SoakResult> {
     moveTo(i < STABLE ? `stable${i}` : 'pool', child.pid!);
     if (i >= STABLE) pool.push(child.pid!);
   }
-  serve = spawn(process.execPath, ['bin/cgmeter.js', 'serve', '--listen', '127.0.0.1:0', '--no-ledger', '--docker-socket', 'none', '--podman-socket', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let crashes = 0;
-  let log = '';
-  serve.on('exit', (code, signal) => { if (!stopping) crashes++; process.stderr.write(`soak: serve exited (${code ?? signal})\n`); });
-  serve.stderr!.on('data', (b: Buffer) => { log += b.toString(); });
-  let stopping = false;
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/\S+\/metrics)/.exec(log);
-      if (m) { clearInterval(timer); resolve(m[1]!); }
-      if (serve!.exitCode !== null) { clearInterval(timer); reject(new Error(`serve did not start:\n${log}`)); }
-    }, 50);
-  });
-  const startLineEnd = log.indexOf('\n') + 1;
+  const { serve: launched, url } = await SoakServe.start(['--no-ledger', '--docker-socket', 'none', '--podman-socket', 'none'], 'soak');
+  serve = launched;
   let phase: 'baseline' | 'churn' = 'baseline';
   const cost = { baseline: [] as number[], churn: [] as number[] };
   const tracked = { baseline: [] as number[], churn: [] as number[] };
@@ -187,18 +171,18 @@ async function main(): Promise<SoakResult> {
   let warm: SoakResult['warm'] | undefined;
   let created = 0;
   // Create in small batches every 10 ms toward the target rate; destroy whatever has outlived its time.
-  while (Date.now() < endAt && serve.exitCode === null) {
+  while (Date.now() < endAt && serve.running) {
     const now = Date.now();
     const due = Math.floor(((now - started) / 60_000) * RATE_PER_MIN);
     for (; created < due && live.size < MAX_LIVE; created++) create(now);
     if (created < due && live.size >= MAX_LIVE) created = due; // behind: skip, do not burst later
     for (const [rel, e] of live) if (e.until <= now) destroy(rel, now);
-    if (!warm && now - started >= warmAtMin * 60_000) warm = { atMinute: warmAtMin, ...procFacts(serve.pid!) };
+    if (!warm && now - started >= warmAtMin * 60_000) warm = { atMinute: warmAtMin, ...serve.facts() };
     await new Promise((r) => setTimeout(r, 10));
   }
   const elapsedMin = (Date.now() - started) / 60_000;
   const destroyedInRun = destroyed;
-  const end = serve.exitCode === null ? { atMinute: Number(elapsedMin.toFixed(2)), ...procFacts(serve.pid!) } : { atMinute: elapsedMin, rssKiB: NaN, fds: NaN };
+  const end = { atMinute: Number(elapsedMin.toFixed(2)), ...serve.facts() };
   for (const rel of [...live.keys()]) { live.get(rel)!.until = 0; }
   for (let i = 0; i < 100 && live.size > 0; i++) {
     for (const rel of [...live.keys()]) destroy(rel, Date.now());
@@ -213,11 +197,9 @@ async function main(): Promise<SoakResult> {
     const api = await (await fetch(url.replace('/metrics', '/api/v1/containers'))).text();
     process.stderr.write(`DEBUG api: ${api.length} ${api.includes(still[0] ?? 'zzz')}\n${text.split('\n').filter((l) => l.includes(`"${still[0]}"`)).slice(0, 3).join('\n')}\n`);
   }
-  stopping = true;
-  serve.kill('SIGTERM');
-  await new Promise((r) => serve!.once('exit', r));
   // The stop notice is serve answering our SIGTERM; anything else it wrote after starting counts.
-  const errorLines = log.slice(startLineEnd).split('\n').filter((l) => l.trim() !== '' && !/^cgmeter serve: SIGTERM: stopping$/.test(l));
+  const errorLines = await serve.stop();
+  const crashes = serve.crashes;
   const w = warm ?? end;
   const c0 = median(cost.baseline);
   const c1 = median(cost.churn);
