@@ -11,16 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeEngine } from '../helpers/fake-engine.js';
 import { startServe, type ServeProcess } from '../exporters/serve/serve-process.js';
-import { expectLoggedOnce, expectStillSampling, metricValue, scrape } from './serve-probe.js';
+import { expectLoggedOnce, stopServeAndClean, expectStillSampling, metricValue, scrape } from './serve-probe.js';
 
 let serve: ServeProcess | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  // Wait for the exit: a process still holding files on the tmpfs would keep it from unmounting.
-  serve?.kill();
-  if (serve) await serve.exited;
+  await stopServeAndClean(serve, cleanups);
   serve = undefined;
-  for (const c of cleanups.splice(0)) await c();
 });
 
 /** A unix socket that reads the request and answers bytes that are no HTTP at all. */

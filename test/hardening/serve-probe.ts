@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ServeProcess } from '../exporters/serve/serve-process.js';
 
 /** Sum of every series of `name` in an exposition (labelled families: all reasons), NaN when absent. */
 export function metricValue(text: string, name: string): number {
@@ -61,4 +62,14 @@ export function expectLoggedOnce(stderr: string, pattern: RegExp, conditions = 1
   expect(lines.length, stderr).toBeGreaterThanOrEqual(1);
   expect(lines.length, stderr).toBeLessThanOrEqual(conditions);
   expect(new Set(lines).size, stderr).toBe(lines.length);
+}
+
+/**
+ * For afterEach: kills the serve a test started and waits for its exit (a process still holding
+ * files on a tmpfs would keep it from unmounting), then runs the test's cleanups in order.
+ */
+export async function stopServeAndClean(serve: ServeProcess | undefined, cleanups: Array<() => Promise<void> | void>): Promise<void> {
+  serve?.kill();
+  if (serve) await serve.exited;
+  for (const c of cleanups.splice(0)) await c();
 }

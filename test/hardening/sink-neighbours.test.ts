@@ -9,16 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type ServeProcess } from '../exporters/serve/serve-process.js';
-import { expectLoggedOnce, expectStillSampling, fakeHttp, metricValue, scrape } from './serve-probe.js';
+import { expectLoggedOnce, stopServeAndClean, expectStillSampling, fakeHttp, metricValue, scrape } from './serve-probe.js';
 
 let serve: ServeProcess | undefined;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  // Wait for the exit: a process still holding files on the tmpfs would keep it from unmounting.
-  serve?.kill();
-  if (serve) await serve.exited;
+  await stopServeAndClean(serve, cleanups);
   serve = undefined;
-  for (const c of cleanups.splice(0)) await c();
 });
 
 const tiny = mkdtempSync(join(tmpdir(), 'cgm-full-'));

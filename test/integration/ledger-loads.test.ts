@@ -7,12 +7,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { CollectorService } from '../../collector/service.js';
 import { ALL_GROUPS } from '../../collector/poller.js';
 import { attachLedger } from '../../collector/ledger/attach.js';
 import { billingReport, parseRateCard, renderReport } from '../../exporters/billing/index.js';
-import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { createTestCgroup, destroyAllTestCgroups, exited, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 import { hexId } from '../ledger/fake-samples.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'ledger load tests');
@@ -32,8 +31,6 @@ function procStat(): { totalSeconds: number; idleSeconds: number; taskSeconds: n
     stealSeconds: steal / hz,
   };
 }
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 afterEach(destroyAllTestCgroups);
 afterAll(destroyAllTestCgroups);
