@@ -22,6 +22,18 @@ bash test/v2/run.sh 2>&1 | tee "$logs/v2"
 v2=${PIPESTATUS[0]}
 
 echo
+# CI keeps only the tail of a long log: name every failed test here, at the end, with its suite.
+failed_tests=$(for part in shared alone v2; do
+  # vitest's summary: " FAIL  file > suite > test", then (a few lines on) the error's first line.
+  sed -e 's/\x1b\[[0-9;]*m//g' "$logs/$part" | awk -v part="$part" '
+    /^ *FAIL / { if (want) printf "  [%s] %s\n", part, name; sub(/^ *FAIL +/, ""); name = $0; want = 1; next }
+    want && /(Error|expected)/ { sub(/^ +/, ""); printf "  [%s] %s\n      %s\n", part, name, substr($0, 1, 300); want = 0 }
+    END { if (want) printf "  [%s] %s\n", part, name }'
+done)
+if [ -n "$failed_tests" ]; then
+  echo "failed tests:"
+  echo "$failed_tests"
+fi
 echo "npm test: host shared exit $shared, host alone exit $alone, v2 exit $v2"
 # One host line for both parts: passed, failed and skipped added up.
 grep -hE '^host-(shared|alone): [0-9]+ passed' "$logs/shared" "$logs/alone" \

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from '../../cli/command.js';
 import { lsCommand } from '../../cli/commands/ls.js';
 import { UsageError } from '../../cli/units.js';
-import { waitFor } from '../helpers/kernel.js';
+import { exited, waitFor } from '../helpers/kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cgm-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,9 +59,13 @@ describe('config file', () => {
       child.kill('SIGHUP');
       await waitFor(() => log.includes('configuration not reloaded, keeping the running one'), { timeoutMs: 10_000, what: 'the refusal' });
       expect(child.exitCode).toBeNull();
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; serve's log:\n${log}`);
     } finally {
+      // exited(), not once('exit'): a serve that already died would otherwise hang the test and
+      // hide the reason above behind a timeout.
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await exited(child);
     }
     expect(child.exitCode).toBe(0);
   });

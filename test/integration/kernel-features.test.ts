@@ -88,11 +88,18 @@ describe.skipIf(skip)(`kernel features on ${host?.label ?? 'no host'}`, () => {
     const cg = createTestCgroup('oom', { controllers: ['cpu', 'memory', 'pids'] });
     cg.setLimits({ memoryBytes: 64 * MiB, pidsMax: 16 });
     if (host!.mode !== 'v2') cg.write('memory', 'memory.memsw.limit_in_bytes', 64 * MiB);
-    await cg.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '128M', '--vm-keep', '--timeout', '30s', '--quiet']);
+    const stress = await cg.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '128M', '--vm-keep', '--timeout', '30s', '--quiet']);
     const collector = newCollector();
     try {
       await waitFor(() => (sampleOf(collector, cg.path).memory.events?.oomKill ?? 0) >= 1, { timeoutMs: 30_000, what: 'an OOM kill' });
-      // Only now fill pids.max: earlier, the refused forks could be stress-ng's own worker.
+      // Only now fill pids.max: earlier, the refused forks could be stress-ng's own worker. And only
+      // once stress-ng is gone: with its worker refilling the 64 MiB, the OOM killer could take the
+      // shell below before it forked (a v2 VM run once saw no refused fork in 30 s).
+      for (const pid of cg.procs()) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+      await exited(stress);
+      await waitFor(() => cg.procs().length === 0, { timeoutMs: 10_000, what: "stress-ng's workers to exit" });
       await cg.spawnIn('sh', ['-c', 'for i in $(seq 40); do sleep 30 & done; wait']).catch(() => undefined);
       await waitFor(() => (sampleOf(collector, cg.path).pids.limitHits ?? 0) >= 1, { timeoutMs: 30_000, what: 'a refused fork' });
       const s = sampleOf(collector, cg.path);
@@ -101,6 +108,7 @@ describe.skipIf(skip)(`kernel features on ${host?.label ?? 'no host'}`, () => {
       expect(s.pids.max).toBe(16);
       expect(s.pids.current).toBeLessThanOrEqual(16);
       expect(s.pids.limitHits).toBeGreaterThanOrEqual(1);
+      expect(s.memory.events?.oomKill).toBeGreaterThanOrEqual(1);
     } finally {
       collector.close();
     }
