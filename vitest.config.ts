@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/sequencer.js';
 
 // The host suite in two groups, one after the other (test/run-all.sh):
 //  1. `shared`: most files, three at a time. Nearly all of their time is waiting (loads of a known
@@ -23,6 +24,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/summary-reporter.ts'],
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,

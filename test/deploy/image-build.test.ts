@@ -6,15 +6,19 @@
 // local/node:20-bookworm-slim, nodejs and the C/C++ libraries with a `node` user. The build runs
 // with `--network host`: its `npm ci` downloads the dependencies from the npm registry, the one
 // registry this machine reaches (no container network or bridge is made for it).
-// Slow: about 80 s of build on 2 cores (sqlite3.c in better-sqlite3 is most of it).
+// Slow: 80–180 s of build on 2 cores (sqlite3.c in better-sqlite3 is most of it). The build's
+// containers run in a cgroup of the lowest CPU weight (docker build --cgroup-parent): the compiler
+// takes only the CPU the test files running beside this one leave idle — a fresh CI machine's
+// full build once starved two timing-sensitive neighbours.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { createTestCgroup, detectHostCgroups, removeTrees, requireRootOrSkip, waitFor, type TestCgroup } from '../helpers/kernel.js';
 import { BUSYBOX_IMAGE, startDockerd, type Dockerd } from '../helpers/dockerd.js';
+import { cgroupMounts } from '../helpers/engines.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,23 +35,36 @@ describe.skipIf(skip)('deploy/Dockerfile built on local base images and run agai
   let buildSeconds = 0;
   let probeId = '';
 
+  let buildGroup: TestCgroup | undefined;
+
+  /** The build's group in every hierarchy: runc makes the path in all of them, not only in cpu's. */
+  const removeBuildGroup = () => {
+    if (!buildGroup) return;
+    removeTrees(cgroupMounts().map((mount) => mount + buildGroup!.topPath)); // name=systemd too
+    buildGroup.destroySync();
+  };
+
   beforeAll(async () => {
     dockerd = await startDockerd();
+    buildGroup = createTestCgroup('image-build');
+    buildGroup.yieldCpu();
     const env = { ...process.env, DOCKER_HOST: `unix://${dockerd.socket}`, DOCKER_API_VERSION: '1.41', DOCKER_BUILDKIT: '0' };
     await run('bash', [join(ROOT, 'deploy/compose/make-local-images.sh'), 'node-builder', 'node-runtime'], { env, maxBuffer: 16 * 1024 * 1024 });
     const started = Date.now();
     const { stdout, stderr } = await run('docker', ['build', '--network', 'host',
       '--build-arg', 'BUILDER_IMAGE=local/node:20-bookworm', '--build-arg', 'RUNTIME_IMAGE=local/node:20-bookworm-slim',
-      '-f', 'deploy/Dockerfile', '-t', IMAGE, '.'], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
+      '--cgroup-parent', buildGroup.path, '-f', 'deploy/Dockerfile', '-t', IMAGE, '.'], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
     buildSeconds = (Date.now() - started) / 1000;
     buildLog = `${stdout}${stderr}`;
     console.log(`docker build: ${buildSeconds.toFixed(1)} s`);
+    removeBuildGroup();
     probeId = await dockerd.docker('run', '-d', '--network', 'none', '--name', 'cgm-image-probe', BUSYBOX_IMAGE, 'sleep', '300');
   }, 600_000);
 
   afterAll(async () => {
     // The images, the anonymous /var/lib/cgmeter volumes and the containers go with the daemon's data root.
     await dockerd?.stop();
+    removeBuildGroup(); // when the build failed half way
   }, 120_000);
 
   /** Runs the image like docs/deploy.md does, without a published port (there is no container network). */

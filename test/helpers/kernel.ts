@@ -5,5 +5,6 @@ export {
   TestCgroup, createTestCgroup, destroyAllTestCgroups, exited,
   type TestController, type TestCgroupLimits, type TestCgroupOptions,
 } from './test-cgroup.js';
+export { removeTrees } from './cgroup-teardown.js';
 export { findBinary, missingPrerequisites, requireRootOrSkip, type Prerequisites } from './preconditions.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Collector, ALL_GROUPS } from '../../collector/poller.js';
 import { derive } from '../../collector/model/derive.js';
 import type { CgroupSample } from '../../collector/model/sample.js';
+import { cgroupMounts } from '../helpers/engines.js';
 import { createTestCgroup, destroyAllTestCgroups, exited, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng', 'dd'] }, 'kernel feature tests');
@@ -147,7 +148,8 @@ describe.skipIf(skipRunc)(`a runc container on ${host?.label ?? 'no host'}`, () 
     } catch {
       // never started, or already gone
     }
-    for (const mount of new Set(Object.values(detectHostCgroups().mounts).concat(detectHostCgroups().unified ?? []))) {
+    // Every hierarchy, named ones (name=systemd) included: runc makes the path in all of them.
+    for (const mount of cgroupMounts()) {
       if (existsSync(`${mount}${parent}`)) rmdirSync(`${mount}${parent}`, { recursive: false });
     }
     if (bundle) rmSync(bundle, { recursive: true, force: true });

@@ -53,10 +53,14 @@ function cache(socketPath: string, explicit = true, clocks = FAST): { cache: Eng
 const dockerIdentity = (id: string) => identifyCgroup(`/docker/${id}`);
 
 /** enrich() must answer from memory: time it. */
-function timedEnrich(c: EngineMetadataCache, id: string) {
-  const t0 = performance.now();
+/**
+ * enrich() is synchronous: it cannot wait for the engine, whatever state it is in. What the tests
+ * check is what it answers meanwhile (no timing: a loaded CI machine made "< 5 ms" fail once).
+ */
+function enrichNow(c: EngineMetadataCache, id: string) {
   const out = c.enrich(dockerIdentity(id), `/docker/${id}`);
-  return { out, ms: performance.now() - t0 };
+  expect(out).not.toBeInstanceOf(Promise);
+  return out;
 }
 
 describe('EngineMetadataCache with a working engine', () => {
@@ -95,9 +99,7 @@ describe('EngineMetadataCache with a working engine', () => {
     const { cache: c } = cache(e.socketPath, true, PATIENT);
     await c.ready(2_000);
     e.add(structuredClone(LIMITED)); // created after the list, before its event
-    const first = timedEnrich(c, LIMITED_ID);
-    expect(first.out.name).toBe(LIMITED_ID.slice(0, 12));
-    expect(first.ms).toBeLessThan(5);
+    expect(enrichNow(c, LIMITED_ID).name).toBe(LIMITED_ID.slice(0, 12)); // the short id until the inspect answers
     await waitFor(() => c.enrich(dockerIdentity(LIMITED_ID), '').name === 'lim2', { timeoutMs: 2_000, what: 'the background inspect' });
     for (let i = 0; i < 20; i++) c.enrich(dockerIdentity(UNKNOWN_ID), '');
     await waitFor(() => c.stats()[0]!.errors['not-found'] === 1, { timeoutMs: 2_000, what: 'the 404' });
@@ -134,7 +136,7 @@ describe('EngineMetadataCache when the engine fails', () => {
     await new Promise((r) => setTimeout(r, 400)); // several reconnect attempts
     expect(logs).toEqual([['info', 'no docker socket at /nonexistent/docker.sock: docker containers are named by short id (--docker-socket PATH to use another, --docker-socket none to stop looking)']]);
     expect(c.stats()[0]!.errors.missing).toBeGreaterThan(1);
-    expect(timedEnrich(c, LIMITED_ID).ms).toBeLessThan(5);
+    expect(enrichNow(c, LIMITED_ID).name).toBe(LIMITED_ID.slice(0, 12));
   });
 
   it('missing explicit socket is a warning', async () => {
@@ -150,12 +152,12 @@ describe('EngineMetadataCache when the engine fails', () => {
     const t0 = performance.now();
     const { cache: c, logs } = cache(e.socketPath);
     await c.ready(5_000);
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(4_000); // the 300 ms headers deadline ended it, not ready()'s 5 s
     await new Promise((r) => setTimeout(r, 800));
     expect(logs).toHaveLength(1);
     expect(logs[0]![1]).toMatch(/^docker at .* does not answer \(nothing within 300 ms\); containers keep their path names; retrying with backoff$/);
     expect(c.stats()[0]!.errors.timeout).toBeGreaterThan(1);
-    expect(timedEnrich(c, LIMITED_ID).ms).toBeLessThan(5);
+    expect(enrichNow(c, LIMITED_ID).name).toBe(LIMITED_ID.slice(0, 12));
   });
 
   it('an engine that hangs mid-run keeps its cached names, times out requests, and recovers', async () => {
@@ -167,9 +169,7 @@ describe('EngineMetadataCache when the engine fails', () => {
     c.enrich(dockerIdentity(APP_ID), ''); // its inspect will hang
     await waitFor(() => c.stats()[0]!.errors.timeout, { timeoutMs: 5_000, what: 'a timeout' });
     expect(c.stats()[0]!.reachable).toBe(false);
-    const cached = timedEnrich(c, LIMITED_ID);
-    expect(cached.out.name).toBe('lim2');
-    expect(cached.ms).toBeLessThan(5);
+    expect(enrichNow(c, LIMITED_ID).name).toBe('lim2');
     expect(logs.map(([l, m]) => [l, m.replace(/ at \S+/, ' at S')])).toEqual([
       ['warn', 'docker at S does not answer (nothing within 1000 ms); keeping 1 cached names; retrying with backoff'],
     ]);
