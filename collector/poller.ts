@@ -13,7 +13,7 @@ import { SlotView, assembleV1, assembleV2, type CounterPart } from './counters/a
 import { FdBudget } from './fd-budget.js';
 import { parseNetDev } from './namespaces/netdev.js';
 import { firstPid, hostNetnsInode, namespaceInode } from './namespaces/netns.js';
-import { cgroupNamespaces, firstPidBelow, hostNamespaceInodes, type NamespaceInodes } from './namespaces/process-namespaces.js';
+import { firstPidBelow, hostNamespaceInodes, namespacesOfPids, readPids, type NamespaceInodes } from './namespaces/process-namespaces.js';
 import { identifyCgroup } from './runtimes/registry.js';
 import type { CgroupSample, ContainerNamespaces, NetworkCounters } from './model/sample.js';
 import type { ContainerIdentity } from './model/identity.js';
@@ -44,6 +44,7 @@ export interface CollectorOptions {
 }
 
 export interface SampleHook {
+  /** Gets a Sample the poller has just made and shared with no one: it may add to it and return it. */
   extend(sample: CgroupSample): CgroupSample;
 }
 
@@ -299,7 +300,14 @@ export class Collector {
         monotonicMs: monotonic,
         createdMs: entry.createdMs,
         identity: this.options.identityEnricher ? this.options.identityEnricher.enrich(entry.identity, entry.path) : entry.identity,
-        ...counters,
+        // Field by field, not `...counters`: one fixed shape for every Sample, no clone per cgroup.
+        cpu: counters.cpu,
+        memory: counters.memory,
+        blockIo: counters.blockIo,
+        pids: counters.pids,
+        pressure: counters.pressure,
+        processes: counters.processes,
+        threads: counters.threads,
         cpusetCpus: entry.cpusetCpus,
         namespaces: entry.namespaces,
         network,
@@ -458,19 +466,46 @@ export class Collector {
   private recheckYoungNamespaces(entry: Entry): void {
     if (entry.netPid !== undefined && namespaceInode(this.hierarchy.procRoot, entry.netPid) === entry.netnsInode) return;
     if (entry.netPid === undefined && (entry.procsFile === undefined || firstPid(entry.procsFile) === undefined)) return;
-    this.refreshNamespaces(entry);
+    this.refreshNamespaces(entry, true);
   }
 
-  /** The cgroup's namespaces and the pid whose net namespace stands for it. */
-  private refreshNamespaces(entry: Entry): void {
+  /**
+   * The cgroup's namespaces and the pid whose net namespace stands for it. cgroup.procs is read
+   * once; when its first process is the one looked at last time, its namespaces are kept without
+   * the nine /proc/<pid>/ns stats (a container's processes keep the namespaces they started in;
+   * the unshare of a starting one is what recheckYoungNamespaces follows, with `full`).
+   */
+  private refreshNamespaces(entry: Entry, full = false): void {
     const h = this.hierarchy;
-    entry.namespaces = entry.procsFile ? cgroupNamespaces(entry.procsFile, h.procRoot, this.hostNamespaces) : undefined;
-    if (this.options.groups.has('network') && entry.procsFile) {
+    if (!entry.procsFile) {
+      entry.namespaces = undefined;
+      return;
+    }
+    // The slow batch just counted cgroup.procs: an empty cgroup (most parents, and every pod
+    // cgroup) needs no second read to know it has no process.
+    const pids = this.slowValue(entry, 'procs') === 0 ? [] : readPids(entry.procsFile);
+    const previous = entry.namespaces;
+    if (!full && previous !== undefined && pids[0] === previous.pid) {
+      if (previous.pidCount !== pids.length) entry.namespaces = { ...previous, pidCount: pids.length };
+    } else {
+      entry.namespaces = namespacesOfPids(pids, h.procRoot, this.hostNamespaces);
+    }
+    if (this.options.groups.has('network')) {
       // A pod cgroup holds no process itself; its containers share the pod's net namespace, so one
       // of theirs stands for it, and the pod (a parent, sampled before them) owns the network.
-      entry.netPid = firstPid(entry.procsFile) ?? (entry.identity.kind === 'pod' ? firstPidBelow(dirname(entry.procsFile)) : undefined);
-      entry.netnsInode = entry.netPid === undefined ? undefined : namespaceInode(h.procRoot, entry.netPid);
+      const netPid = pids[0] ?? (entry.identity.kind === 'pod' ? firstPidBelow(dirname(entry.procsFile)) : undefined);
+      if (full || netPid !== entry.netPid || entry.netnsInode === undefined) {
+        entry.netPid = netPid;
+        entry.netnsInode = netPid === undefined ? undefined : namespaceInode(h.procRoot, netPid);
+      }
     }
+  }
+
+  /** A value of the slow batch last read for this cgroup (undefined: absent or unparsable). */
+  private slowValue(entry: Entry, key: string): number | undefined {
+    this.view.slowOut = entry.slowSlots;
+    this.view.offsets = entry.offsets;
+    return this.view.value(key);
   }
 
   private readSlowFiles(entry: Entry): void {

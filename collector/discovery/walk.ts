@@ -2,7 +2,7 @@
 // on v1 a cgroup may exist in some controllers only). A directory that vanishes mid-walk is
 // normal on a busy host and is skipped.
 
-import { readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
 /** Deeper than any real container layout (kubepods systemd paths are 5 levels). */
@@ -26,6 +26,7 @@ export function walkHierarchies(roots: readonly string[], maxDepth = MAX_WALK_DE
       const dir = rel === '/' ? root : join(root, rel);
       let entries: Dirent[];
       try {
+        if (rel !== '/' && hasNoSubdirectories(dir)) continue;
         entries = readdirSync(dir, { withFileTypes: true });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
@@ -47,4 +48,15 @@ export function walkHierarchies(roots: readonly string[], maxDepth = MAX_WALK_DE
   // Parents before children, stable: sorting by path does it since a parent is a prefix.
   paths.sort();
   return { paths, errors };
+}
+
+/**
+ * A directory's link count is 2 + its subdirectories on kernfs (cgroupfs, cgroup2), tmpfs and ext4:
+ * exactly 2 says "a leaf" with one stat instead of a readdir of the 30–60 files every cgroup has
+ * (the walk's main cost: 5 v1 hierarchies × 1,000 cgroups were 114 ms a walk, most of it leaves).
+ * Filesystems that do not count (btrfs, overlayfs: 1) are listed as before. A vanished directory
+ * throws, as readdir would.
+ */
+function hasNoSubdirectories(dir: string): boolean {
+  return statSync(dir).nlink === 2;
 }

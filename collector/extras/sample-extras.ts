@@ -99,7 +99,12 @@ export class SampleExtras implements SampleHook {
     if (sample.path === '/') return this.extendRoot(sample, tasksState);
     const layer = this.layers.get(sample.path)?.usage;
     if (tasksState === undefined && layer === undefined) return sample;
-    return { ...sample, tasksState, filesystems: layer ? [layer] : undefined };
+    // The poller's Sample is new and not yet shared (SampleHook): added to, not copied — a spread
+    // of every Sample every second was this hook's whole cost.
+    const extended = sample as { -readonly [K in keyof CgroupSample]: CgroupSample[K] };
+    if (tasksState !== undefined) extended.tasksState = tasksState;
+    if (layer !== undefined) extended.filesystems = [layer];
+    return extended;
   }
 
   /** One slow round: task states and root filesystems now, layer walks started in the background. */

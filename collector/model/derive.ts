@@ -56,15 +56,19 @@ export function ratePerSecond(current: number | undefined, previous: number | un
   return delta / seconds;
 }
 
-function sum(values: Array<number | undefined>): number | undefined {
-  let total = 0;
-  let any = false;
-  for (const v of values) {
-    if (v === undefined || !Number.isFinite(v)) continue;
-    total += v;
-    any = true;
+/** Sums over devices, unknown and non-finite values left out (a device table with none: 0). */
+function ioTotals(devices: CgroupSample['blockIo']): { r: number; w: number; ro: number; wo: number } {
+  let r = 0;
+  let w = 0;
+  let ro = 0;
+  let wo = 0;
+  for (const d of devices) {
+    if (d.readBytes !== undefined && Number.isFinite(d.readBytes)) r += d.readBytes;
+    if (d.writeBytes !== undefined && Number.isFinite(d.writeBytes)) w += d.writeBytes;
+    if (d.readOps !== undefined && Number.isFinite(d.readOps)) ro += d.readOps;
+    if (d.writeOps !== undefined && Number.isFinite(d.writeOps)) wo += d.writeOps;
   }
-  return any ? total : undefined;
+  return { r, w, ro, wo };
 }
 
 /** Whether `previous` is an earlier reading of the same cgroup incarnation. */
@@ -101,20 +105,14 @@ export function derive(current: CgroupSample, previous?: CgroupSample): Snapshot
     percentOfLimit: m.usageBytes !== undefined && m.limitBytes !== undefined && Number.isFinite(m.limitBytes) && m.limitBytes > 0
       ? (m.usageBytes / m.limitBytes) * 100 : undefined,
   };
-  const ioNow = {
-    r: sum(current.blockIo.map((d) => d.readBytes)), w: sum(current.blockIo.map((d) => d.writeBytes)),
-    ro: sum(current.blockIo.map((d) => d.readOps)), wo: sum(current.blockIo.map((d) => d.writeOps)),
-  };
-  const ioPrev = usable && {
-    r: sum(usable.blockIo.map((d) => d.readBytes)), w: sum(usable.blockIo.map((d) => d.writeBytes)),
-    ro: sum(usable.blockIo.map((d) => d.readOps)), wo: sum(usable.blockIo.map((d) => d.writeOps)),
-  };
+  const ioNow = ioTotals(current.blockIo);
+  const ioPrev = usable && ioTotals(usable.blockIo);
   // An I/O total with no devices yet is 0, not unknown, once the blkio group was read at all.
   const blockIo: IoRates = {
-    readBps: ratePerSecond(ioNow.r ?? 0, ioPrev ? ioPrev.r ?? 0 : undefined, seconds),
-    writeBps: ratePerSecond(ioNow.w ?? 0, ioPrev ? ioPrev.w ?? 0 : undefined, seconds),
-    readIops: ratePerSecond(ioNow.ro ?? 0, ioPrev ? ioPrev.ro ?? 0 : undefined, seconds),
-    writeIops: ratePerSecond(ioNow.wo ?? 0, ioPrev ? ioPrev.wo ?? 0 : undefined, seconds),
+    readBps: ratePerSecond(ioNow.r, ioPrev?.r, seconds),
+    writeBps: ratePerSecond(ioNow.w, ioPrev?.w, seconds),
+    readIops: ratePerSecond(ioNow.ro, ioPrev?.ro, seconds),
+    writeIops: ratePerSecond(ioNow.wo, ioPrev?.wo, seconds),
   };
   const network = deriveNetwork(current, usable, seconds);
   return { sample: current, intervalSeconds: seconds, cpu, memory, blockIo, network };
@@ -126,13 +124,28 @@ function deriveNetwork(current: CgroupSample, previous: CgroupSample | undefined
   if (!now) return {};
   // A different namespace behind the same cgroup is a different set of counters.
   const usable = before && before.netnsInode === now.netnsInode ? before : undefined;
-  type Iface = NetworkCounters['interfaces'][number];
-  const total = (n: NetworkCounters | undefined, pick: (i: Iface) => number) =>
-    n ? n.interfaces.filter((i) => i.name !== 'lo').reduce((acc, i) => acc + pick(i), 0) : undefined;
+  const a = netTotals(now);
+  const b = usable && netTotals(usable);
   return {
-    rxBps: ratePerSecond(total(now, (i) => i.rxBytes), total(usable, (i) => i.rxBytes), seconds),
-    txBps: ratePerSecond(total(now, (i) => i.txBytes), total(usable, (i) => i.txBytes), seconds),
-    rxPps: ratePerSecond(total(now, (i) => i.rxPackets), total(usable, (i) => i.rxPackets), seconds),
-    txPps: ratePerSecond(total(now, (i) => i.txPackets), total(usable, (i) => i.txPackets), seconds),
+    rxBps: ratePerSecond(a.rxBytes, b?.rxBytes, seconds),
+    txBps: ratePerSecond(a.txBytes, b?.txBytes, seconds),
+    rxPps: ratePerSecond(a.rxPackets, b?.rxPackets, seconds),
+    txPps: ratePerSecond(a.txPackets, b?.txPackets, seconds),
   };
+}
+
+/** Totals over every interface but loopback. */
+function netTotals(n: NetworkCounters): { rxBytes: number; txBytes: number; rxPackets: number; txPackets: number } {
+  let rxBytes = 0;
+  let txBytes = 0;
+  let rxPackets = 0;
+  let txPackets = 0;
+  for (const i of n.interfaces) {
+    if (i.name === 'lo') continue;
+    rxBytes += i.rxBytes;
+    txBytes += i.txBytes;
+    rxPackets += i.rxPackets;
+    txPackets += i.txPackets;
+  }
+  return { rxBytes, txBytes, rxPackets, txPackets };
 }

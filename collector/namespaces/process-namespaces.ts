@@ -46,7 +46,11 @@ export function processNamespaceInodes(procRoot: string, pid: number): Namespace
  * cgroup has no process of its own (a pod-level or parent cgroup) or is gone.
  */
 export function cgroupNamespaces(procsFile: string, procRoot: string, host: NamespaceInodes): ContainerNamespaces | undefined {
-  const pids = readPids(procsFile);
+  return namespacesOfPids(readPids(procsFile), procRoot, host);
+}
+
+/** cgroupNamespaces for a cgroup.procs already read (`pids` in its order). */
+export function namespacesOfPids(pids: readonly number[], procRoot: string, host: NamespaceInodes): ContainerNamespaces | undefined {
   for (const pid of pids.slice(0, PIDS_TRIED)) {
     const inodes = processNamespaceInodes(procRoot, pid);
     if (inodes === undefined) continue;
