@@ -69,7 +69,7 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 cgroups.create(CGROUPS);
-const serve = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '500', bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s',
+const serve = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '1000', bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s',
   '--docker-socket', 'none', '--podman-socket', 'none', '--ledger', join(ledgerDir, 'ledger.db'),
   ...(process.env.SERVE_BENCH_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'ignore', 'inherit'] });
 await sleep((WARMUP_SECONDS + SECONDS) * 1000);

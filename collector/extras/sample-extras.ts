@@ -62,6 +62,10 @@ export class SampleExtras implements SampleHook {
   private hostNetnsInode?: number;
   private netBuffer = Buffer.allocUnsafe(16 * 1024);
   private readonly tasks = new Map<string, TasksState>();
+  /** Cgroups whose last Sample had pids.current 0 (it counts the subtree): no task to count. */
+  private readonly emptySubtrees = new Set<string>();
+  /** Each cgroup's thread-list file, found once (v1: the first hierarchy that has the cgroup). */
+  private readonly taskFiles = new Map<string, string | undefined>();
   private readonly layers = new Map<string, LayerState>();
   private rootFs: Array<FilesystemUsage & { majorMinor: string }> = [];
   private slowTimer?: NodeJS.Timeout;
@@ -95,6 +99,8 @@ export class SampleExtras implements SampleHook {
 
   extend(sample: CgroupSample): CgroupSample {
     if (!this.host) return sample;
+    if (sample.pids.current === 0) this.emptySubtrees.add(sample.path);
+    else this.emptySubtrees.delete(sample.path);
     const tasksState = this.tasks.get(sample.path);
     if (sample.path === '/') return this.extendRoot(sample, tasksState);
     const layer = this.layers.get(sample.path)?.usage;
@@ -114,6 +120,8 @@ export class SampleExtras implements SampleHook {
     const paths = host.paths();
     const present = new Set(paths);
     for (const key of this.tasks.keys()) if (!present.has(key)) this.tasks.delete(key);
+    for (const key of this.emptySubtrees) if (!present.has(key)) this.emptySubtrees.delete(key);
+    for (const key of this.taskFiles.keys()) if (!present.has(key)) this.taskFiles.delete(key);
     for (const key of this.layers.keys()) if (!present.has(key)) this.layers.delete(key);
     if (this.options.tasks) this.refreshTasks(paths);
     if (this.options.filesystems) {
@@ -137,12 +145,10 @@ export class SampleExtras implements SampleHook {
     for (; visited < paths.length && budget > 0; visited++) {
       const path = paths[(start + visited) % paths.length]!;
       budget--;
-      const file = this.tasksFile(path);
-      if (!file) continue;
-      let text: string;
-      try {
-        text = readFileSync(file, 'latin1');
-      } catch {
+      // Nothing runs in an empty subtree: no thread list to read (on a node, parent slices and
+      // cgroups kept after their processes ended).
+      const text = this.emptySubtrees.has(path) ? '' : this.readTaskList(path);
+      if (text === undefined) {
         this.tasks.delete(path);
         continue;
       }
@@ -153,6 +159,18 @@ export class SampleExtras implements SampleHook {
     this.taskCursor = start + visited;
     this.stats.taskReads = this.options.maxTaskReadsPerRefresh - budget;
     this.stats.taskRefreshMs = performance.now() - started;
+  }
+
+  private readTaskList(path: string): string | undefined {
+    if (!this.taskFiles.has(path)) this.taskFiles.set(path, this.tasksFile(path));
+    const file = this.taskFiles.get(path);
+    if (!file) return undefined;
+    try {
+      return readFileSync(file, 'latin1');
+    } catch {
+      this.taskFiles.delete(path); // gone, or (v1) gone from that hierarchy: looked for again next round
+      return undefined;
+    }
   }
 
   /** The cgroup's own thread list: v2 cgroup.threads, v1 `tasks` of the first hierarchy that has it. */
