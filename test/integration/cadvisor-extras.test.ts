@@ -66,4 +66,27 @@ describe.skipIf(skip)(`cAdvisor's extra series on the live kernel (${host?.label
       collector.close();
     }
   }, 120_000);
+  it('reads no thread list for a cgroup whose last Sample counted no process in its subtree, and follows the next Sample', async () => {
+    const cg = createTestCgroup('empty-then-busy', { controllers: ['cpu', 'memory', 'pids'] });
+    const extras = new SampleExtras({ ...DEFAULT_EXTRAS_OPTIONS, maxTaskReadsPerRefresh: 1_000_000 });
+    const collector = new Collector({ hostRoot: '/', reader: 'fallback', groups: ALL_GROUPS, sampleHook: extras });
+    extras.attach(collector);
+    try {
+      collector.discover();
+      const mineOf = (samples: ReturnType<Collector['sample']>) => samples.find((s) => s.path === cg.path)!;
+      expect(mineOf(collector.sample()).pids.current).toBe(0);
+      // A process joins between two Samples: the refresh goes by the last Sample (empty subtree,
+      // no read), so it counts none yet — the skip is real, not a read that happened to find none.
+      await cg.spawnIn('sleep', ['60']);
+      extras.refresh();
+      expect(mineOf(collector.sample()).tasksState).toMatchObject({ sleeping: 0, running: 0 });
+      // That Sample saw pids.current 1: the next refresh reads the list and counts the sleeper.
+      extras.refresh();
+      const counted = mineOf(collector.sample()).tasksState!;
+      expect(counted.sleeping + counted.running).toBe(1); // running while it still execs sleep
+      expect(counted.truncated).toBe(false);
+    } finally {
+      collector.close();
+    }
+  });
 });
