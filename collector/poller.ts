@@ -455,7 +455,9 @@ export class Collector {
         entry.cpusetCpus = undefined;
       }
     }
-    this.refreshNamespaces(entry);
+    // The slow batch just counted cgroup.procs: an empty cgroup (most parents, and every pod
+    // cgroup) needs no second read to know it has no process.
+    this.refreshNamespaces(entry, { knownEmpty: this.slowValue(entry, 'procs') === 0 });
   }
 
   /**
@@ -466,7 +468,7 @@ export class Collector {
   private recheckYoungNamespaces(entry: Entry): void {
     if (entry.netPid !== undefined && namespaceInode(this.hierarchy.procRoot, entry.netPid) === entry.netnsInode) return;
     if (entry.netPid === undefined && (entry.procsFile === undefined || firstPid(entry.procsFile) === undefined)) return;
-    this.refreshNamespaces(entry, true);
+    this.refreshNamespaces(entry, { full: true });
   }
 
   /**
@@ -474,16 +476,16 @@ export class Collector {
    * once; when its first process is the one looked at last time, its namespaces are kept without
    * the nine /proc/<pid>/ns stats (a container's processes keep the namespaces they started in;
    * the unshare of a starting one is what recheckYoungNamespaces follows, with `full`).
+   * `knownEmpty`: cgroup.procs was counted empty a moment ago (only the slow refresh knows that; a
+   * young cgroup's recheck runs when a process has joined since, so it never passes it).
    */
-  private refreshNamespaces(entry: Entry, full = false): void {
+  private refreshNamespaces(entry: Entry, { full = false, knownEmpty = false }: { full?: boolean; knownEmpty?: boolean } = {}): void {
     const h = this.hierarchy;
     if (!entry.procsFile) {
       entry.namespaces = undefined;
       return;
     }
-    // The slow batch just counted cgroup.procs: an empty cgroup (most parents, and every pod
-    // cgroup) needs no second read to know it has no process.
-    const pids = this.slowValue(entry, 'procs') === 0 ? [] : readPids(entry.procsFile);
+    const pids = knownEmpty ? [] : readPids(entry.procsFile);
     const previous = entry.namespaces;
     if (!full && previous !== undefined && pids[0] === previous.pid) {
       if (previous.pidCount !== pids.length) entry.namespaces = { ...previous, pidCount: pids.length };

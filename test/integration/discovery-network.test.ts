@@ -71,4 +71,22 @@ describe.skipIf(skip)('discovery and network on the live kernel', () => {
       collector.close();
     }
   });
+  it('finds the namespaces of a process that joins a young cgroup registered empty, without waiting for the slow refresh', async () => {
+    // runc's order again: the cgroup exists (and is registered) before its first process joins.
+    const cg = createTestCgroup('empty-first', { controllers: ['cpu', 'memory', 'pids'] });
+    const collector = new Collector({ hostRoot: '/', reader: 'auto', groups: ALL_GROUPS });
+    try {
+      collector.discover();
+      const before = collector.sample().find((x) => x.path === cg.path)!;
+      expect(before.namespaces).toBeUndefined();
+      expect(before.networkNote).toBe('no-process');
+      const child = await cg.spawnIn('sleep', ['60']);
+      // No discovery walk: the young cgroup's recheck in sample() alone must find it.
+      const after = collector.sample().find((x) => x.path === cg.path)!;
+      expect(after.namespaces?.pid).toBe(child.pid);
+      expect(after.networkNote).toBe('host-netns');
+    } finally {
+      collector.close();
+    }
+  });
 });
