@@ -34,8 +34,8 @@ describe.skipIf(skip)('ledger under churn', () => {
       ticks++;
       if (snapshots.length > 0) tickTimesMs.push(snapshots[0]!.sample.timestampMs);
     });
-    const lifetimes = new Map<string, number>();
-    const lives = new Map<string, { startedMs: number; destroyStartMs: number }>();
+    /** Each container's life as the test saw it: started, removal begun, removal done (ms). */
+    const lives = new Map<string, { startedMs: number; destroyStartMs: number; endedMs: number }>();
     try {
       service.start();
       await waitFor(() => ticks >= 1, { timeoutMs: 5000, what: 'the first tick' });
@@ -50,8 +50,7 @@ describe.skipIf(skip)('ledger under churn', () => {
           await exited(child);
           const destroyStartMs = Date.now();
           await cg.destroy();
-          lifetimes.set(id, (Date.now() - started) / 1000);
-          lives.set(id, { startedMs: started, destroyStartMs });
+          lives.set(id, { startedMs: started, destroyStartMs, endedMs: Date.now() });
         })());
         await sleep(100);
       }
@@ -63,10 +62,11 @@ describe.skipIf(skip)('ledger under churn', () => {
 
       const report = await billingReport({ kind: 'ledger', path }, { from: 'now-2h', to: 'now+1h', by: 'container' }, undefined);
       const billed = new Map(report.containers.map((c) => [c.containerId, c]));
-      const missing = [...lifetimes.keys()].filter((id) => !billed.has(id));
+      const missing = [...lives.keys()].filter((id) => !billed.has(id));
       expect(missing).toEqual([]);
       const shortfalls: number[] = [];
-      for (const [id, lifetime] of lifetimes) {
+      for (const [id, { startedMs, destroyStartMs, endedMs }] of lives) {
+        const lifetime = (endedMs - startedMs) / 1000;
         const c = billed.get(id)!;
         expect(c.fromCreation).toBe(true);
         expect(c.endedMs).toBeDefined();
@@ -75,7 +75,6 @@ describe.skipIf(skip)('ledger under churn', () => {
         // is the last tick before the test began to remove it (a tick runs on this event loop, so
         // one that started before the removal finished before it): checked against the ticks'
         // own times, not against the interval, which a loaded machine stretches (CI once saw 1 s).
-        const { startedMs, destroyStartMs } = lives.get(id)!;
         const lastReadingMs = Math.max(...tickTimesMs.filter((t) => t < destroyStartMs));
         expect(aliveSeconds).toBeGreaterThan((lastReadingMs - startedMs) / 1000 - 0.25); // 0.25: mkdir after `started`
         expect(aliveSeconds).toBeLessThan(lifetime + 0.05);
