@@ -50,8 +50,7 @@ export async function startPodman(): Promise<Podman> {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (service.exitCode === null) service.kill('SIGKILL');
     }
-    await unmountUnder(dir);
-    rmSync(dir, { recursive: true, force: true });
+    await removeUnmounted(dir);
   };
 
   const startService = async (): Promise<string> => {
@@ -191,6 +190,24 @@ export function killProcessesMentioning(marker: string): number {
     }
   }
   return killed;
+}
+
+/**
+ * Unmounts everything under `dir`, then removes it. EBUSY is retried for a while: conmon's
+ * `podman container cleanup`, still running after `podman rm` returned, can hold or re-make the
+ * overlay mount (a CI run once failed its teardown with EBUSY on root/overlay).
+ */
+async function removeUnmounted(dir: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await unmountUnder(dir);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EBUSY' || attempt >= 40) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 async function unmountUnder(dir: string): Promise<void> {
