@@ -43,7 +43,7 @@ describe('a Docker socket that misbehaves', () => {
     const engine = new FakeEngine();
     engine.hang = true;
     await engine.start();
-    cleanups.push(() => engine.stop());
+    cleanups.push(() => engine.dispose()); // stops it and removes its temp dir
     const started = Date.now();
     serve = await startServe(['--docker-socket', engine.socketPath, '--podman-socket', 'none', '--interval', '1s']);
     // The first sample waits at most 2 s for engine metadata (METADATA_WAIT_MS), then goes on without.
@@ -63,6 +63,7 @@ describe('a Docker socket that misbehaves', () => {
 
   it('goes away while serve runs: sampling and /metrics go on, logged once', async () => {
     const engine = new FakeEngine();
+    cleanups.push(() => engine.dispose());
     await engine.start();
     serve = await startServe(['--docker-socket', engine.socketPath, '--podman-socket', 'none', '--interval', '1s']);
     await engine.stop();
@@ -75,7 +76,7 @@ describe('a Docker socket that misbehaves', () => {
     const engine = new FakeEngine();
     engine.hang = true;
     await engine.start();
-    cleanups.push(() => engine.stop());
+    cleanups.push(() => engine.dispose()); // stops it and removes its temp dir
     serve = await startServe(['--docker-socket', engine.socketPath, '--podman-socket', 'none']);
     await new Promise((r) => setTimeout(r, 4000));
     expect(metricValue((await scrape(serve.url)).text, 'cgmeter_engine_errors_total')).toBeGreaterThan(0);
