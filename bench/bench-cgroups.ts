@@ -1,6 +1,7 @@
 // Real v1 cgroups for the reader benchmark: /sys/fs/cgroup/<ctrl>/cgmeter-bench/<i> in the
-// cpu, cpuacct, memory, blkio and pids hierarchies, a sleeping process in every tenth one, and
-// a synchronous teardown that can run from a signal handler or an 'exit' hook.
+// cpu, cpuacct, memory, blkio and pids hierarchies, a process in every tenth one (a sleeper, or
+// a ticker that wakes twice a second, as an idle service does), and a synchronous teardown that
+// can run from a signal handler or an 'exit' hook.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,9 @@ export type Controller = (typeof CONTROLLERS)[number];
 export const BENCH_DIR = 'cgmeter-bench';
 // The sleepers' argument marks them as ours, so that a sweep after a crashed run kills only them.
 const SLEEP_MARK = '86399.25';
+const TICKER_MARK = 'cgmeter-bench-ticker';
+/** A process that uses a little CPU twice a second and nothing else (perl: no fork per wake). */
+const TICKER = ['perl', ['-e', 'select(undef, undef, undef, 0.5) while 1', TICKER_MARK]] as const;
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -19,7 +23,8 @@ function sleepSync(ms: number): void {
 
 function isOurSleeper(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === `sleep\0${SLEEP_MARK}\0`;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+    return cmdline === `sleep\0${SLEEP_MARK}\0` || cmdline.endsWith(`\0${TICKER_MARK}\0`);
   } catch {
     return false; // already gone
   }
@@ -41,18 +46,21 @@ export class BenchCgroups {
     return join(CGROUP_ROOT, controller, BENCH_DIR, String(index));
   }
 
-  /** Makes `count` cgroups in every controller and puts a sleeper in every `sleeperEvery`-th. */
-  create(count: number, sleeperEvery = 10): void {
+  /**
+   * Makes `count` cgroups in every controller and puts a process in every `sleeperEvery`-th: a
+   * sleeper, or with `ticking` a ticker (CPU time that moves every second, as most services').
+   */
+  create(count: number, sleeperEvery = 10, { ticking = false }: { ticking?: boolean } = {}): void {
     this.removeSync(); // whatever an interrupted earlier run left
     for (const controller of CONTROLLERS) mkdirSync(join(CGROUP_ROOT, controller, BENCH_DIR), { recursive: true });
     for (let i = 0; i < count; i++) {
       for (const controller of CONTROLLERS) mkdirSync(this.dir(controller, i));
       this.count = i + 1;
       if (i % sleeperEvery === 0) {
-        const child = spawn('sleep', [SLEEP_MARK], { stdio: 'ignore' });
+        const child = ticking ? spawn(TICKER[0], [...TICKER[1]], { stdio: 'ignore' }) : spawn('sleep', [SLEEP_MARK], { stdio: 'ignore' });
         child.on('error', () => {}); // a failed spawn shows up as a missing pid below
         this.sleepers.push(child);
-        if (child.pid === undefined) throw new Error('could not start sleep');
+        if (child.pid === undefined) throw new Error(`could not start ${ticking ? 'perl (the ticker)' : 'sleep'}`);
         for (const controller of CONTROLLERS) writeFileSync(join(this.dir(controller, i), 'cgroup.procs'), String(child.pid));
       }
     }

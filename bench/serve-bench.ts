@@ -1,7 +1,12 @@
 // `cgmeter serve` as it runs on a node: 1,000 real cgroups sampled every second for 60 s, with
 // /metrics scraped every --scrape-seconds (default 5 s; 15 s is a common Prometheus interval, 0 = no
-// scrape, sampling alone). Prints the whole process's CPU % of one core and RSS, next to a floor: an
-// idle Node process with one 1 s timer, measured in the same run.
+// scrape, sampling alone). Every tenth cgroup holds a process that wakes twice a second (its CPU time
+// moves every sample, as an idle service's does); the rest are empty, as parents and stopped
+// containers are. Two serves run side by side over the same cgroups: as shipped (quiet refresh on:
+// a cgroup that used no CPU has only its CPU time read, the rest every 10 s) and with
+// --quiet-refresh 0 (every file of every cgroup every second: the cost when every cgroup is busy).
+// Prints each process's CPU % of one core and RSS, next to a floor: an idle Node process with one
+// 1 s timer, measured in the same run.
 // usage: node --import tsx bench/serve-bench.ts [--cgroups N] [--seconds S] [--scrape-seconds S]   (root)
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -94,23 +99,30 @@ process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
 try {
-  cgroups.create(CGROUPS);
+  cgroups.create(CGROUPS, 10, { ticking: true });
   const floor = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   children.push(floor);
-  const ledgerDir = mkdtempSync(join(tmpdir(), 'cgm-serve-bench-'));
-  cleanups.push(() => rmSync(ledgerDir, { recursive: true, force: true }));
-  // As deployed: with the ledger on (in a temp dir), without engines (none run here).
-  const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
-    '--ledger', join(ledgerDir, 'ledger.db'), ...(process.env.SERVE_BENCH_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(serve);
-  const base = await waitForPort(serve);
-  console.log(`${CGROUPS} cgroups (+ the host's own), sampled every 1 s, measured over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, ${SCRAPE_SECONDS > 0 ? `/metrics scraped every ${SCRAPE_SECONDS} s` : 'no scrape (sampling alone)'}`);
-  const [floorResult, serveResult] = await Promise.all([measure(floor), measure(serve, `${base}/metrics`)]);
-  const health = await (await fetch(`${base}/api/v1/containers?all=1`)).json() as unknown[];
-  console.log('process                      CPU % of one core   max RSS MiB   scrape ms   scrape KiB');
-  console.log(`idle node (floor)            ${floorResult.cpuPercent.toFixed(2).padStart(17)}   ${floorResult.rssMiB.toFixed(1).padStart(11)}`);
-  console.log(`cgmeter serve                ${serveResult.cpuPercent.toFixed(2).padStart(17)}   ${serveResult.rssMiB.toFixed(1).padStart(11)}   ${(serveResult.scrapeMs?.toFixed(1) ?? '-').padStart(9)}   ${(serveResult.scrapeKiB?.toFixed(0) ?? '-').padStart(10)}`);
-  console.log(`goal: serve ≤ 5 % of one core and ≤ 200 MiB RSS; cgroups served by the JSON API: ${health.length}`);
+  const startServe = async (extra: string[]) => {
+    const ledgerDir = mkdtempSync(join(tmpdir(), 'cgm-serve-bench-'));
+    cleanups.push(() => rmSync(ledgerDir, { recursive: true, force: true }));
+    // As deployed: with the ledger on (in a temp dir), without engines (none run here).
+    const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
+      '--ledger', join(ledgerDir, 'ledger.db'), ...extra, ...(process.env.SERVE_BENCH_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(serve);
+    return { serve, base: await waitForPort(serve) };
+  };
+  const shipped = await startServe([]);
+  const everyFile = await startServe(['--quiet-refresh', '0']);
+  console.log(`${CGROUPS} cgroups (+ the host's own; ${Math.ceil(CGROUPS / 10)} with a process waking twice a second), sampled every 1 s, measured over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, ${SCRAPE_SECONDS > 0 ? `/metrics scraped every ${SCRAPE_SECONDS} s` : 'no scrape (sampling alone)'}`);
+  const [floorResult, shippedResult, everyFileResult] = await Promise.all([measure(floor), measure(shipped.serve, `${shipped.base}/metrics`), measure(everyFile.serve, `${everyFile.base}/metrics`)]);
+  const health = await (await fetch(`${shipped.base}/api/v1/containers?all=1`)).json() as unknown[];
+  const quiet = /^cgmeter_quiet_cgroups (\d+)/m.exec(await (await fetch(`${shipped.base}/metrics`)).text())?.[1];
+  const row = (name: string, m: Measured) => `${name.padEnd(38)} ${m.cpuPercent.toFixed(2).padStart(17)}   ${m.rssMiB.toFixed(1).padStart(11)}   ${(m.scrapeMs?.toFixed(1) ?? '-').padStart(9)}   ${(m.scrapeKiB?.toFixed(0) ?? '-').padStart(10)}`;
+  console.log(`${'process'.padEnd(38)}  CPU % of one core   max RSS MiB   scrape ms   scrape KiB`);
+  console.log(row('idle node (floor)', floorResult));
+  console.log(row('cgmeter serve (as shipped)', shippedResult));
+  console.log(row('cgmeter serve --quiet-refresh 0', everyFileResult));
+  console.log(`goal: serve ≤ 5 % of one core and ≤ 200 MiB RSS; cgroups served by the JSON API: ${health.length}; quiet at the last sample (CPU time read alone): ${quiet ?? '?'}`);
 } finally {
   cleanup();
 }

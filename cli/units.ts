@@ -6,12 +6,16 @@ export class UsageError extends Error {
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `500ms`, `1s`, `1.5s`, `10m`, `2h` → milliseconds. A bare number is seconds. */
-export function parseDurationMs(text: string, flag: string): number {
+/**
+ * `500ms`, `1s`, `1.5s`, `10m`, `2h` → milliseconds. A bare number is seconds. Zero only where
+ * `allowZero` says it means something (usually "off").
+ */
+export function parseDurationMs(text: string, flag: string, { allowZero = false }: { allowZero?: boolean } = {}): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration; use forms like 500ms, 1s, 10s, 5m`);
   const ms = Number(m[1]) * DURATION_UNITS_MS[m[2] ?? 's']!;
-  if (!(ms > 0)) throw new UsageError(`${flag} must be greater than zero, got ${text}`);
+  if (allowZero && ms === 0) return 0;
+  if (!(ms > 0)) throw new UsageError(`${flag} must be greater than zero${allowZero ? ' (or 0 for off)' : ''}, got ${text}`);
   return ms;
 }
 

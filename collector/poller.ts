@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { chooseReader, type BatchReader, type ReaderPreference } from '../native/index.js';
 import { detectHierarchy, cgroupDir, type Hierarchy } from './hierarchy/hierarchy.js';
 import { walkHierarchies } from './discovery/walk.js';
-import { v1Sources, v2Sources, type FileSource, type MetricGroup, type FileHome } from './counters/sources.js';
+import { ACTIVITY_GATE, v1Sources, v2Sources, type FileSource, type MetricGroup, type FileHome } from './counters/sources.js';
 import { SlotView, assembleV1, assembleV2, type CounterPart } from './counters/assemble.js';
 import { FdBudget } from './fd-budget.js';
 import { parseNetDev } from './namespaces/netdev.js';
@@ -41,6 +41,16 @@ export interface CollectorOptions {
    * filesystem usage: collector/extras). Called on every sample: answer from caches.
    */
   readonly sampleHook?: SampleHook;
+  /**
+   * Quiet refresh, in ms (0 or absent: off, every file of every cgroup at every sample). A cgroup
+   * whose CPU time (ACTIVITY_GATE) has not moved since its last full read ran no task, so at a
+   * sample only that one file is read for it, and the rest of its files keep their last values
+   * until the CPU time moves again or quietRefreshMs has passed (each cgroup's turn is at its own
+   * phase, so the refreshes spread evenly over the samples). What can change without a task of the
+   * cgroup running, and so shows up to quietRefreshMs late: memory given back by reclaim, cgroup
+   * v2 writeback I/O of pages dirtied earlier.
+   */
+  readonly quietRefreshMs?: number;
 }
 
 export interface SampleHook {
@@ -80,6 +90,20 @@ interface Entry {
   /** True when its files did not fit the fd budget: opened for each read, then closed. */
   uncached: boolean;
   readonly offsets: Int32Array;
+  /** Index of its first file in the batch arrays, and of its first slot in `out` (-1: not laid out yet); set by rebuildBatch. */
+  batchStart: number;
+  slotStart: number;
+  /** Batch index of its ACTIVITY_GATE file, and the slot of the gate's value; -1: none (read in full every time). */
+  gateIndex: number;
+  gateSlot: number;
+  /** The gate's value at the last full read (NaN: none yet). */
+  lastGate: number;
+  /** Where in the quiet-refresh period this cgroup's turn falls, ms; and the period of its last full read. */
+  readonly quietPhaseMs: number;
+  lastQuietPeriod: number;
+  /** The last sample read only its gate file; and when its other files were last read (monotonic ms). */
+  quiet: boolean;
+  countersReadMs: number;
   readonly procsFile?: string;
   cpusetCpus?: string;
   netPid?: number;
@@ -99,6 +123,8 @@ export interface CollectorStats {
   lastReadCpuMicros: number;
   lastDiscoveryMs: number;
   cgroupsGone: number;
+  /** Cgroups whose full read the last sample skipped (quiet refresh: their CPU time had not moved). */
+  quietCgroups: number;
   /** The --max-cgroups bound in force. */
   maxCgroups: number;
   /** New cgroups not tracked because the bound was reached, since start. */
@@ -142,8 +168,25 @@ export class Collector {
   private slotOffsets = new Int32Array(0);
   private errnos = new Int32Array(0);
   private out = new Float64Array(0);
+  /** Quiet refresh (see CollectorOptions.quietRefreshMs): the gate files' batch, and a scratch batch of the full reads. */
+  private readonly quietMs: number;
+  private readonly gateSource: number;
+  private readonly gateSlotInSpec: number;
+  private gateFds = new Int32Array(0);
+  private gateSpecIds = new Int32Array(0);
+  private gateOffsets = new Int32Array(0);
+  private gateErrnos = new Int32Array(0);
+  private gateCount = 0;
+  private cachedEntryCount = 0;
+  private scratchFds = new Int32Array(0);
+  private scratchSpecIds = new Int32Array(0);
+  private scratchOffsets = new Int32Array(0);
+  private scratchErrnos = new Int32Array(0);
+  /** Batch index each scratch entry stands for. */
+  private scratchIndex = new Int32Array(0);
+  private registrations = 0;
   private netBuffer = Buffer.allocUnsafe(16 * 1024);
-  readonly stats: CollectorStats = { cgroups: 0, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastReadCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0, maxCgroups: DEFAULT_MAX_CGROUPS, cgroupsRefused: 0 };
+  readonly stats: CollectorStats = { cgroups: 0, openFds: 0, uncachedCgroups: 0, readErrors: {}, lastSampleCpuMicros: 0, lastReadCpuMicros: 0, lastDiscoveryMs: 0, cgroupsGone: 0, quietCgroups: 0, maxCgroups: DEFAULT_MAX_CGROUPS, cgroupsRefused: 0 };
 
   /** Told once when a bound (--max-cgroups) is first hit. */
   onBound?: (message: string) => void;
@@ -158,6 +201,12 @@ export class Collector {
     this.readerReason = choice.reason;
     this.reader = choice.create(all.map((s) => s.spec));
     this.view = new SlotView(all);
+    const gate = this.hierarchy.mode === 'v2' ? ACTIVITY_GATE.v2 : ACTIVITY_GATE.v1;
+    this.gateSource = this.view.sourceIndex(gate.key);
+    this.gateSlotInSpec = gate.slot;
+    const quietMs = options.quietRefreshMs ?? 0;
+    if (!(quietMs >= 0) || !Number.isFinite(quietMs)) throw new RangeError(`quietRefreshMs must be a finite number ≥ 0, got ${quietMs}`);
+    this.quietMs = quietMs;
     this.budget = new FdBudget(options.fdBudget);
     this.stats.maxCgroups = options.maxCgroups ?? DEFAULT_MAX_CGROUPS;
     if (options.groups.has('network')) this.hostNetns = hostNetnsInode(this.hierarchy.procRoot);
@@ -167,6 +216,11 @@ export class Collector {
   /** Cgroup paths currently tracked. */
   paths(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** True when the last sample read only this cgroup's CPU time (quiet refresh): its other counters are older. */
+  isQuiet(path: string): boolean {
+    return this.entries.get(path)?.quiet ?? false;
   }
 
   identity(path: string): ContainerIdentity | undefined {
@@ -261,8 +315,12 @@ export class Collector {
     const timestampMs = Date.now();
     const monotonic = monotonicMs();
     const readStarted = process.cpuUsage();
-    // Cached fds first, in one call; then the cgroups beyond the fd budget, a chunk at a time.
-    if (this.cachedFileCount > 0) this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, this.cachedFileCount);
+    // Cached fds first, in one call (two with quiet refresh); then the cgroups beyond the fd
+    // budget, a chunk at a time.
+    if (this.cachedFileCount > 0) {
+      if (this.quietMs > 0 && this.gateCount > 0) this.readCachedQuietly(monotonic);
+      else this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, this.cachedFileCount);
+    }
     this.readUncached();
     const readUsed = process.cpuUsage(readStarted);
     this.stats.lastReadCpuMicros = readUsed.user + readUsed.system;
@@ -298,6 +356,7 @@ export class Collector {
         inode: entry.inode,
         timestampMs,
         monotonicMs: monotonic,
+        countersMonotonicMs: entry.quiet ? entry.countersReadMs : undefined,
         createdMs: entry.createdMs,
         identity: this.options.identityEnricher ? this.options.identityEnricher.enrich(entry.identity, entry.path) : entry.identity,
         // Field by field, not `...counters`: one fixed shape for every Sample, no clone per cgroup.
@@ -424,6 +483,16 @@ export class Collector {
       slowSlots: new Float64Array(0),
       uncached,
       offsets,
+      batchStart: 0,
+      slotStart: -1,
+      gateIndex: -1,
+      gateSlot: -1,
+      lastGate: NaN,
+      // Golden-ratio steps spread the turns of any number of cgroups evenly over the period.
+      quietPhaseMs: ((this.registrations++ * 0.6180339887498949) % 1) * this.quietMs,
+      lastQuietPeriod: -1,
+      quiet: false,
+      countersReadMs: 0,
       procsFile: procsDir ? join(procsDir, 'cgroup.procs') : undefined,
       gone: false,
     };
@@ -438,7 +507,11 @@ export class Collector {
   /** Re-reads the slow-cadence files (limits, weights, process counts) of one or every cgroup now. */
   refreshSlowFiles(path?: string): void {
     const targets = path === undefined ? [...this.entries.values()] : [this.entries.get(path)].filter((e): e is Entry => !!e);
-    for (const entry of targets) this.refreshSlow(entry);
+    for (const entry of targets) {
+      this.refreshSlow(entry);
+      // A limit just set reclaims on the writer's account, not the cgroup's: read it all next sample.
+      entry.lastGate = NaN;
+    }
   }
 
   /** What changes rarely: limits, cpuset, the pid whose net namespace stands for the cgroup. */
@@ -564,21 +637,109 @@ export class Collector {
     this.slotOffsets = new Int32Array(fileCount);
     this.errnos = new Int32Array(fileCount);
     let i = 0;
+    let gates = 0;
+    const previousOut = this.out;
+    const out = new Float64Array(slotsNeeded(this.order, this.view));
     for (const entry of this.order) {
       for (const file of entry.files) entry.offsets[file.source] = -1;
+      entry.batchStart = i;
+      entry.gateIndex = -1;
+      entry.gateSlot = -1;
+      const entrySlots = slotsOfEntry(entry, this.view);
+      // Quiet refresh keeps a quiet cgroup's last values in `out`: carry them over to the new
+      // layout (container churn rebuilds the batch often; a fresh array would force full reads).
+      if (entry.slotStart >= 0 && this.quietMs > 0) out.set(previousOut.subarray(entry.slotStart, entry.slotStart + entrySlots), slots);
+      else entry.lastGate = NaN;
+      entry.slotStart = slots;
       for (const file of entry.files) {
         this.fds[i] = file.fd;
         this.specIds[i] = file.source;
         this.slotOffsets[i] = slots;
         entry.offsets[file.source] = slots;
+        if (file.source === this.gateSource && !entry.uncached) {
+          entry.gateIndex = i;
+          entry.gateSlot = slots + this.gateSlotInSpec;
+          gates++;
+        }
         slots += this.view.slotsOf(file.source);
         i++;
       }
       if (!entry.uncached) this.cachedFileCount = i;
     }
     if (cached.length === 0) this.cachedFileCount = 0;
-    this.out = new Float64Array(slots);
+    this.cachedEntryCount = cached.length;
+    this.out = out;
+    if (this.quietMs > 0) {
+      this.gateFds = new Int32Array(gates);
+      this.gateSpecIds = new Int32Array(gates);
+      this.gateOffsets = new Int32Array(gates);
+      this.gateErrnos = new Int32Array(gates);
+      let g = 0;
+      for (const entry of cached) {
+        if (entry.gateIndex < 0) continue;
+        this.gateFds[g] = this.fds[entry.gateIndex]!;
+        this.gateSpecIds[g] = this.specIds[entry.gateIndex]!;
+        this.gateOffsets[g] = this.slotOffsets[entry.gateIndex]!;
+        g++;
+      }
+      this.gateCount = gates;
+      const n = this.cachedFileCount;
+      this.scratchFds = new Int32Array(n);
+      this.scratchSpecIds = new Int32Array(n);
+      this.scratchOffsets = new Int32Array(n);
+      this.scratchErrnos = new Int32Array(n);
+      this.scratchIndex = new Int32Array(n);
+    }
     this.batchDirty = false;
+  }
+
+  /**
+   * Quiet refresh (CollectorOptions.quietRefreshMs): one batch call reads every cached cgroup's
+   * gate file; a second reads the other files of the cgroups whose CPU time moved, whose turn has
+   * come, or whose gate could not be read. The files of the others keep their slots (and errno 0:
+   * nothing new went wrong); `gone` is still seen at once, as the gate file answers ENODEV too.
+   */
+  private readCachedQuietly(monotonicNowMs: number): void {
+    this.reader.readAll(this.gateFds, this.gateSpecIds, this.gateOffsets, this.out, this.gateErrnos, this.gateCount);
+    let n = 0;
+    let g = 0;
+    let quiet = 0;
+    for (let e = 0; e < this.cachedEntryCount; e++) {
+      const entry = this.order[e]!;
+      const start = entry.batchStart;
+      const end = start + entry.files.length;
+      const gateIndex = entry.gateIndex;
+      if (gateIndex >= 0) {
+        const errno = this.gateErrnos[g++]!;
+        this.errnos[gateIndex] = errno;
+        const value = this.out[entry.gateSlot]!;
+        const period = Math.floor((monotonicNowMs + entry.quietPhaseMs) / this.quietMs);
+        // NaN (unparsable) never equals itself: such a cgroup is always read in full.
+        if (errno === 0 && value === entry.lastGate && period === entry.lastQuietPeriod) {
+          for (let i = start; i < end; i++) if (i !== gateIndex) this.errnos[i] = 0;
+          entry.quiet = true;
+          quiet++;
+          continue;
+        }
+        entry.quiet = false;
+        entry.countersReadMs = monotonicNowMs;
+        entry.lastGate = value;
+        entry.lastQuietPeriod = period;
+      }
+      for (let i = start; i < end; i++) {
+        if (i === gateIndex) continue;
+        this.scratchFds[n] = this.fds[i]!;
+        this.scratchSpecIds[n] = this.specIds[i]!;
+        this.scratchOffsets[n] = this.slotOffsets[i]!;
+        this.scratchIndex[n] = i;
+        n++;
+      }
+    }
+    if (n > 0) {
+      this.reader.readAll(this.scratchFds, this.scratchSpecIds, this.scratchOffsets, this.out, this.scratchErrnos, n);
+      for (let j = 0; j < n; j++) this.errnos[this.scratchIndex[j]!] = this.scratchErrnos[j]!;
+    }
+    this.stats.quietCgroups = quiet;
   }
 
   /**
@@ -679,6 +840,18 @@ export class Collector {
       return undefined;
     }
   }
+}
+
+function slotsOfEntry(entry: Entry, view: SlotView): number {
+  let slots = 0;
+  for (const file of entry.files) slots += view.slotsOf(file.source);
+  return slots;
+}
+
+function slotsNeeded(entries: readonly Entry[], view: SlotView): number {
+  let slots = 0;
+  for (const entry of entries) slots += slotsOfEntry(entry, view);
+  return slots;
 }
 
 function closeQuietly(fd: number): void {

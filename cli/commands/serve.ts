@@ -35,6 +35,8 @@ import {
 export const DEFAULT_PORT = 19338;
 /** Whole shutdown must fit in 5 s; requests in flight get most of it. */
 const SHUTDOWN_GRACE_MS = 4000;
+/** --quiet-refresh: a quiet cgroup's files other than its CPU time are read at least this often (cAdvisor's housekeeping reads an idle container every 1–15 s). */
+const DEFAULT_QUIET_REFRESH = '10s';
 /** The first sample waits this long at most for the engines' container lists (names, images, labels). */
 const METADATA_WAIT_MS = 2000;
 
@@ -84,7 +86,7 @@ export function serveOptionsFrom(args: ParsedArgs, webConfig: WebConfig = {}): S
   if (listen instanceof Error) throw new UsageError(listen.message);
   return {
     service: {
-      collector: collectorOptionsFrom(args),
+      collector: { ...collectorOptionsFrom(args), quietRefreshMs: parseDurationMs((v['quiet-refresh'] as string | undefined) ?? DEFAULT_QUIET_REFRESH, '--quiet-refresh', { allowZero: true }) },
       intervalMs: parseDurationMs((v.interval as string | undefined) ?? '1s', '--interval'),
       discoveryIntervalMs: parseDurationMs((v['discovery-interval'] as string | undefined) ?? '30s', '--discovery-interval'),
     },
@@ -277,6 +279,11 @@ export const serveCommand: Command = {
     listen: { type: 'string', placeholder: 'HOST:PORT', env: 'CGMETER_LISTEN', default: `0.0.0.0:${DEFAULT_PORT}`, description: 'address to serve on (port 0: any free port)' },
     interval: { type: 'string', placeholder: 'DURATION', env: 'CGMETER_INTERVAL', default: '1s', description: 'time between samples (500ms, 1s, 10s)' },
     'discovery-interval': { type: 'string', placeholder: 'DURATION', default: '30s', description: 'time between full cgroup tree walks (new cgroups are also seen at once through inotify)' },
+    'quiet-refresh': {
+      type: 'string', placeholder: 'DURATION', env: 'CGMETER_QUIET_REFRESH', default: DEFAULT_QUIET_REFRESH,
+      description: 'a cgroup that used no CPU since its last full read has only its CPU counter read at each sample, and its other files at least this often '
+        + '(memory given back by reclaim can show this late); 0 reads every file of every cgroup at every sample',
+    },
     'web-config': {
       type: 'string', placeholder: 'FILE', env: 'CGMETER_WEB_CONFIG',
       description: 'TLS and basic auth, in Prometheus exporter-toolkit form (tls_server_config, basic_auth_users); off by default',

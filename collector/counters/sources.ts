@@ -80,6 +80,14 @@ function pressureSources(): FileSource[] {
   ];
 }
 
+/**
+ * The file whose first value moves whenever any task of the cgroup (or below it) ran: its CPU time,
+ * in ns on v1 (cpuacct.usage) and µs on v2 (cpu.stat usage_usec, the first key). A cgroup whose value
+ * has not moved used no CPU, so its other counters have (almost) nothing new to say: the collector's
+ * quiet refresh reads only this file for it (CollectorOptions.quietRefreshMs).
+ */
+export const ACTIVITY_GATE = { v1: { key: 'cpuacct.usage', slot: 0 }, v2: { key: 'cpu.stat', slot: 0 } } as const;
+
 export function v1Sources(cpuCount: number): FileSource[] {
   return [
     src('cpuacct.usage', 'cpuacct', 'cpuacct.usage', single, 'cpu'),

@@ -107,12 +107,20 @@ export function derive(current: CgroupSample, previous?: CgroupSample): Snapshot
   };
   const ioNow = ioTotals(current.blockIo);
   const ioPrev = usable && ioTotals(usable.blockIo);
+  // Quiet refresh: block I/O counters read earlier than the sample (the cgroup ran no task since).
+  // Their rate is over the time between the two reads, so a refresh after a quiet spell shows the
+  // spell's average, not its whole increase as one interval's; two samples of one read: nothing new, 0.
+  const ioSeconds = usable && (current.countersMonotonicMs !== undefined || usable.countersMonotonicMs !== undefined)
+    ? ((current.countersMonotonicMs ?? current.monotonicMs) - (usable.countersMonotonicMs ?? usable.monotonicMs)) / 1000
+    : seconds;
+  const io = (now: number, before: number | undefined) => (ioSeconds === 0 && before !== undefined && now === before ? 0
+    : ioSeconds !== undefined && ioSeconds > 0 ? ratePerSecond(now, before, ioSeconds) : undefined);
   // An I/O total with no devices yet is 0, not unknown, once the blkio group was read at all.
   const blockIo: IoRates = {
-    readBps: ratePerSecond(ioNow.r, ioPrev?.r, seconds),
-    writeBps: ratePerSecond(ioNow.w, ioPrev?.w, seconds),
-    readIops: ratePerSecond(ioNow.ro, ioPrev?.ro, seconds),
-    writeIops: ratePerSecond(ioNow.wo, ioPrev?.wo, seconds),
+    readBps: io(ioNow.r, ioPrev?.r),
+    writeBps: io(ioNow.w, ioPrev?.w),
+    readIops: io(ioNow.ro, ioPrev?.ro),
+    writeIops: io(ioNow.wo, ioPrev?.wo),
   };
   const network = deriveNetwork(current, usable, seconds);
   return { sample: current, intervalSeconds: seconds, cpu, memory, blockIo, network };

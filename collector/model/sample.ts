@@ -130,6 +130,12 @@ export interface CgroupSample {
   readonly timestampMs: number;
   /** Monotonic time of the read, ms (for rates; wall clocks jump). */
   readonly monotonicMs: number;
+  /**
+   * Quiet refresh (`serve --quiet-refresh`): the monotonic time its counters other than CPU time and
+   * network were last read, when that was before this sample (the cgroup ran no task since: see
+   * CollectorOptions.quietRefreshMs); absent when everything was read at monotonicMs.
+   */
+  readonly countersMonotonicMs?: number;
   /** When the cgroup was created (its directory's ctime), ms since the epoch. */
   readonly createdMs?: number;
   readonly identity: ContainerIdentity;

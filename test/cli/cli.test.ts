@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../cli/main.js';
 import { parseDurationMs, formatBytes, toJson, UsageError } from '../../cli/units.js';
+import { parseCommandArgs } from '../../cli/command.js';
+import { serveCommand, serveOptionsFrom } from '../../cli/commands/serve.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));
@@ -62,6 +64,17 @@ describe('units', () => {
     expect(parseDurationMs('2m', '--x')).toBe(120_000);
     expect(() => parseDurationMs('0s', '--x')).toThrow(UsageError);
     expect(() => parseDurationMs('-1s', '--x')).toThrow(/not a duration/);
+  });
+
+  it('takes 0 only where it means off (serve --quiet-refresh), and defaults that one to 10 s', () => {
+    expect(parseDurationMs('0', '--x', { allowZero: true })).toBe(0);
+    expect(parseDurationMs('0s', '--x', { allowZero: true })).toBe(0);
+    expect(() => parseDurationMs('-5', '--x', { allowZero: true })).toThrow(/not a duration/);
+    const quiet = (...argv: string[]) => serveOptionsFrom(parseCommandArgs(serveCommand, argv)).service.collector.quietRefreshMs;
+    expect(quiet()).toBe(10_000);
+    expect(quiet('--quiet-refresh', '0')).toBe(0);
+    expect(quiet('--quiet-refresh', '1m')).toBe(60_000);
+    expect(() => quiet('--quiet-refresh', 'soon')).toThrow('--quiet-refresh "soon" is not a duration');
   });
 
   it('prints sizes like docker stats and unlimited as max', () => {

@@ -79,6 +79,41 @@ describe('derive on real consecutive readings', () => {
   });
 });
 
+describe('derive across quiet-refresh samples (block I/O read earlier than the sample)', () => {
+  const { first } = twoReadings('cgroup-v2');
+  const path = '/system.slice/docker-376f487bf99250bcc5fc3fe8c25a75d3176d40b0050403f03b4d7d31fd48e7f2.scope';
+  const before = first.get(path)!;
+  // The real reading with 10 MB more read from each of its devices.
+  const after: CgroupSample = { ...before, blockIo: before.blockIo.map((d) => ({ ...d, readBytes: (d.readBytes ?? 0) + 10_000_000 })) };
+  const readBytes = (s: CgroupSample) => s.blockIo.reduce((sum, d) => sum + (d.readBytes ?? 0), 0);
+
+  it('the reading has block devices (else the checks below would prove nothing)', () => {
+    expect(readBytes(after) - readBytes(before)).toBe(10_000_000 * before.blockIo.length);
+    expect(before.blockIo.length).toBeGreaterThan(0);
+  });
+
+  it('gives 0 between two samples of the same read, not a rate over the sample interval', () => {
+    const t = before.monotonicMs;
+    const quiet = { ...before, monotonicMs: t + 1000, countersMonotonicMs: t };
+    expect(derive(quiet, before).blockIo.readBps).toBe(0);
+    expect(derive(quiet, before).intervalSeconds).toBe(1);
+    const quieter = { ...before, monotonicMs: t + 2000, countersMonotonicMs: t };
+    expect(derive(quieter, quiet).blockIo.readBps).toBe(0);
+  });
+
+  it('spreads the increase found at a refresh over the time since the read before it', () => {
+    const t = before.monotonicMs;
+    // Read in full at t, quiet for 10 samples, read in full again at t + 10 s: the sample before
+    // that refresh is t + 9 s but its counters are from t.
+    const quiet = { ...before, monotonicMs: t + 9000, countersMonotonicMs: t };
+    const refreshed = { ...after, monotonicMs: t + 10_000 };
+    const rate = derive(refreshed, quiet).blockIo.readBps!;
+    expect(rate).toBeCloseTo((readBytes(after) - readBytes(before)) / 10, 6);
+    // Without the read time, the whole increase would land in one second: ten times as much.
+    expect(derive({ ...refreshed }, { ...quiet, countersMonotonicMs: undefined }).blockIo.readBps).toBeCloseTo(rate * 10, 6);
+  });
+});
+
 describe('ratePerSecond', () => {
   it('is undefined for unknown, infinite or decreasing counters', () => {
     expect(ratePerSecond(10, 4, 2)).toBe(3);

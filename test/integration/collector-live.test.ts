@@ -99,6 +99,40 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
     }
   });
 
+  it('quiet refresh: a sleeping cgroup is read by its CPU time alone, a busy one in full, and a quiet one removed is dropped', async () => {
+    const sleeping = createTestCgroup('quiet-sleeping');
+    const busy = createTestCgroup('quiet-busy');
+    const empty = createTestCgroup('quiet-empty');
+    await sleeping.spawnIn('sleep', ['120']);
+    await busy.spawnIn('stress-ng', ['--cpu', '1', '--cpu-load', '20', '--timeout', '60s', '--quiet']);
+    const collector = new Collector({ hostRoot: '/', reader, groups: ALL_GROUPS, quietRefreshMs: 3_600_000 });
+    try {
+      collector.discover();
+      const first = collector.sample().find((s) => s.path === sleeping.path)!;
+      await sleep(300);
+      collector.sample(); // the sleep's start may still have moved the CPU time since the first read
+      await sleep(300);
+      const samples = collector.sample();
+      expect(collector.isQuiet(sleeping.path)).toBe(true);
+      expect(collector.isQuiet(empty.path)).toBe(true);
+      expect(collector.isQuiet(busy.path)).toBe(false);
+      expect(collector.stats.quietCgroups).toBeGreaterThanOrEqual(2);
+      const quiet = samples.find((s) => s.path === sleeping.path)!;
+      // Held values, not holes: the quiet cgroup still reports its memory and its one process's pids.
+      expect(quiet.memory.usageBytes).toBe(first.memory.usageBytes);
+      expect(quiet.pids.current).toBe(1);
+      expect(quiet.cpu.usageSeconds).toBeCloseTo(sleeping.cpuUsageNs() / 1e9, 9);
+      // The gate file answers ENODEV like the rest: a quiet cgroup removed goes at the next sample.
+      await empty.destroy();
+      const after = collector.sample();
+      expect(after.some((s) => s.path === empty.path)).toBe(false);
+      expect(collector.stats.cgroupsGone).toBeGreaterThanOrEqual(1);
+      expect(collector.stats.readErrors).toEqual({});
+    } finally {
+      collector.close();
+    }
+  });
+
   it('sees a cgroup recreated under the same path as a new one (no rate across it)', async () => {
     const cg = createTestCgroup('recreated', { controllers: ['cpu', 'memory', 'pids'] });
     const collector = newCollector(reader);

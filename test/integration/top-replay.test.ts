@@ -92,7 +92,9 @@ describe.skipIf(skip)('cgmeter top --replay of what cgmeter serve recorded', () 
         round = rounds.find((t) => live.has(`${cpu.path}@${t}`) && kernel.some((k) => k.beforeMs > t + 300))!;
         expect(round).toBeDefined();
         previousRound = history.roundsAtOrBefore(round - 1, 1)[0]!;
-        expect(round - previousRound).toBeGreaterThanOrEqual(1000); // one round a second at most
+        // One round per 1 s bucket of wall time at most; ticks are 1 s apart give or take the timer's
+        // jitter, so two rounds in neighbouring buckets can be 999 ms apart (seen in a full run).
+        expect(round - previousRound).toBeGreaterThanOrEqual(900);
         expect(round - previousRound).toBeLessThan(1600);
         // --export containers: the root and the containers were recorded; the test's parent cgroup
         // (served live with ?all=1) was not.
