@@ -84,9 +84,11 @@ interface Entry {
   /** Per-sample files (cached fds, in the batch). */
   readonly files: OpenFile[];
   /** Slow-cadence files (limits, line counts): opened, read and closed at each refresh. */
-  readonly slowFiles: Array<{ readonly source: number; readonly path: string }>;
-  /** Their slots; entry.offsets points into this array for slow sources. */
-  slowSlots: Float64Array;
+  readonly slowFiles: Array<{ readonly source: number; readonly path: string; readonly changedBy: 'config' | 'count' }>;
+  /** Their slots, laid out once at registration; entry.offsets points into this array for slow sources. */
+  readonly slowSlots: Float64Array;
+  /** The gate's value (CPU time) when the `count` files were last read (NaN: never). */
+  countsGate: number;
   /** True when its files did not fit the fd budget: opened for each read, then closed. */
   uncached: boolean;
   readonly offsets: Int32Array;
@@ -104,6 +106,8 @@ interface Entry {
   /** The last sample read only its gate file; and when its other files were last read (monotonic ms). */
   quiet: boolean;
   countersReadMs: number;
+  /** The counters assembled at its last full read: a quiet sample hands out the same (immutable) objects. */
+  lastCounters?: CounterPart;
   readonly procsFile?: string;
   cpusetCpus?: string;
   netPid?: number;
@@ -227,8 +231,13 @@ export class Collector {
     return this.entries.get(path)?.identity;
   }
 
-  /** Walks the hierarchies; adds new cgroups, drops vanished ones, replaces recreated ones. */
-  discover(): { added: string[]; removed: string[] } {
+  /**
+   * Walks the hierarchies; adds new cgroups, drops vanished ones, replaces recreated ones, and
+   * refreshes the slow files of the others: their configuration unless `refreshConfig` is false
+   * (serve's inotify watches report writes to it: see refreshConfigFiles), and their counts — with
+   * quiet refresh on, only those of cgroups whose CPU time moved since, unless `allCounts`.
+   */
+  discover({ refreshConfig = true, allCounts = false }: { refreshConfig?: boolean; allCounts?: boolean } = {}): { added: string[]; removed: string[] } {
     const started = performance.now();
     const roots = this.walkRoots();
     const { paths } = walkHierarchies(roots);
@@ -246,7 +255,7 @@ export class Collector {
       const inode = this.primaryInode(path);
       if (inode === undefined) continue; // vanished between the walk and now
       if (existing && existing.inode === inode.ino) {
-        this.refreshSlow(existing);
+        this.refreshSlow(existing, { config: refreshConfig, allCounts });
         continue;
       }
       if (existing) {
@@ -343,9 +352,14 @@ export class Collector {
       this.view.out = this.out;
       this.view.slowOut = entry.slowSlots;
       this.view.offsets = entry.offsets;
-      const counters: CounterPart = this.hierarchy.mode === 'v2'
-        ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
-        : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
+      // Quiet: its slots hold what they held at the last full read, and so would the assembly.
+      let counters = entry.quiet ? entry.lastCounters : undefined;
+      if (counters === undefined) {
+        counters = this.hierarchy.mode === 'v2'
+          ? assembleV2(this.view, (ma, mi) => this.deviceName(ma, mi))
+          : assembleV1(this.view, (ma, mi) => this.deviceName(ma, mi));
+        entry.lastCounters = this.quietMs > 0 ? counters : undefined;
+      }
       if (this.hostNetns !== undefined && entry.createdMs !== undefined && timestampMs - entry.createdMs < YOUNG_CGROUP_MS
         && (entry.netnsInode === undefined || entry.netnsInode === this.hostNetns)) {
         this.recheckYoungNamespaces(entry);
@@ -441,7 +455,7 @@ export class Collector {
       return undefined;
     }
     const files: OpenFile[] = [];
-    const slowFiles: Array<{ source: number; path: string }> = [];
+    const slowFiles: Entry['slowFiles'] = [];
     const dirs = new Map<FileHome, string | undefined>();
     this.sources.forEach((source, sourceIndex) => {
       if (!this.options.groups.has(source.group)) return;
@@ -452,13 +466,18 @@ export class Collector {
       for (const name of source.files) {
         const filePath = join(dir, name);
         if (existsSync(filePath)) {
-          if (source.cadence === 'slow') slowFiles.push({ source: sourceIndex, path: filePath });
+          if (source.cadence === 'slow') slowFiles.push({ source: sourceIndex, path: filePath, changedBy: source.changedBy ?? 'count' });
           else files.push({ source: sourceIndex, path: filePath, fd: -1 });
           break;
         }
       }
     });
     const offsets = new Int32Array(this.sources.length).fill(-1);
+    let slowSlotCount = 0;
+    for (const file of slowFiles) {
+      offsets[file.source] = slowSlotCount;
+      slowSlotCount += this.view.slotsOf(file.source);
+    }
     const uncached = !this.budget.reserve(files.length);
     if (!uncached) {
       for (const file of files) {
@@ -480,7 +499,9 @@ export class Collector {
       identity: identifyCgroup(path),
       files,
       slowFiles,
-      slowSlots: new Float64Array(0),
+      // NaN until read: a file that could not be read shows as unknown, not as 0.
+      slowSlots: new Float64Array(slowSlotCount).fill(NaN),
+      countsGate: NaN,
       uncached,
       offsets,
       batchStart: 0,
@@ -514,20 +535,65 @@ export class Collector {
     }
   }
 
-  /** What changes rarely: limits, cpuset, the pid whose net namespace stands for the cgroup. */
-  private refreshSlow(entry: Entry): void {
-    this.readSlowFiles(entry);
+  /**
+   * Re-reads one cgroup's configuration files (limits, weights, cpuset) now: serve calls it when
+   * inotify reports a write in the cgroup's directory. False when the cgroup is not tracked.
+   */
+  refreshConfigFiles(path: string): boolean {
+    const entry = this.entries.get(path);
+    if (entry === undefined) return false;
+    this.refreshSlow(entry, { counts: false });
+    return true;
+  }
+
+  /** Names of the files refreshConfigFiles reads: a write to one of them is worth an inotify-driven refresh. */
+  configFileNames(): Set<string> {
+    const names = new Set<string>(['cpuset.cpus', 'cpuset.cpus.effective']);
+    for (const source of this.sources) if (source.changedBy === 'config') for (const name of source.files) names.add(name);
+    return names;
+  }
+
+  /** Mount directories holding configuration files: every one a write to a limit can land in. */
+  configHierarchies(): string[] {
     const h = this.hierarchy;
-    const cpusetFile = h.mode === 'v2'
-      ? join(cgroupDir(h.unified!, entry.path), 'cpuset.cpus.effective')
-      : h.v1.get('cpuset') ? join(cgroupDir(h.v1.get('cpuset')!, entry.path), 'cpuset.cpus') : undefined;
-    if (cpusetFile) {
-      try {
-        entry.cpusetCpus = readFileSync(cpusetFile, 'latin1').trim();
-      } catch {
-        entry.cpusetCpus = undefined;
+    if (h.mode === 'v2') return [h.unified!];
+    const dirs = new Set<string>();
+    for (const source of this.sources) {
+      if (source.changedBy !== 'config' || !this.options.groups.has(source.group)) continue;
+      const base = source.home === 'unified' ? h.unified : source.home === 'procs' ? undefined : h.v1.get(source.home);
+      if (base) dirs.add(base);
+    }
+    const cpuset = h.v1.get('cpuset');
+    if (cpuset) dirs.add(cpuset);
+    return [...dirs];
+  }
+
+  /**
+   * What changes rarely. `config`: limits, weights, cpuset (changed by writes). `counts`: process and
+   * thread counts and the namespaces of the first process (changed by the cgroup's tasks: skipped,
+   * with quiet refresh on, while the cgroup's CPU time has not moved since they were last read).
+   */
+  private refreshSlow(entry: Entry, { config = true, counts = true, allCounts = false }: { config?: boolean; counts?: boolean; allCounts?: boolean } = {}): void {
+    if (config) {
+      this.readSlowFiles(entry, 'config');
+      const h = this.hierarchy;
+      const cpusetFile = h.mode === 'v2'
+        ? join(cgroupDir(h.unified!, entry.path), 'cpuset.cpus.effective')
+        : h.v1.get('cpuset') ? join(cgroupDir(h.v1.get('cpuset')!, entry.path), 'cpuset.cpus') : undefined;
+      if (cpusetFile) {
+        try {
+          entry.cpusetCpus = readFileSync(cpusetFile, 'latin1').trim();
+        } catch {
+          entry.cpusetCpus = undefined;
+        }
       }
     }
+    if (!counts) return;
+    const gate = entry.gateSlot >= 0 ? this.out[entry.gateSlot]! : NaN;
+    // NaN (never sampled, or unreadable) equals nothing: read.
+    if (this.quietMs > 0 && !allCounts && gate === entry.countsGate) return;
+    this.readSlowFiles(entry, 'count');
+    entry.countsGate = gate;
     // The slow batch just counted cgroup.procs: an empty cgroup (most parents, and every pod
     // cgroup) needs no second read to know it has no process.
     this.refreshNamespaces(entry, { knownEmpty: this.slowValue(entry, 'procs') === 0 });
@@ -583,26 +649,27 @@ export class Collector {
     return this.view.value(key);
   }
 
-  private readSlowFiles(entry: Entry): void {
-    const n = entry.slowFiles.length;
+  private readSlowFiles(entry: Entry, kind: 'config' | 'count'): void {
+    let n = 0;
+    for (const file of entry.slowFiles) if (file.changedBy === kind) n++;
     if (n === 0) return;
     const fds = new Int32Array(n).fill(-1);
     const specIds = new Int32Array(n);
     const offsets = new Int32Array(n);
     const errnos = new Int32Array(n);
-    let slots = 0;
-    entry.slowFiles.forEach((file, i) => {
+    let i = 0;
+    for (const file of entry.slowFiles) {
+      if (file.changedBy !== kind) continue;
       specIds[i] = file.source;
-      offsets[i] = slots;
-      entry.offsets[file.source] = slots;
-      slots += this.view.slotsOf(file.source);
+      offsets[i] = entry.offsets[file.source]!; // laid out at registration
       try {
         fds[i] = openSync(file.path, fsConstants.O_RDONLY);
       } catch {
         fds[i] = -1; // gone or unreadable: its slots read NaN (undefined)
       }
-    });
-    if (entry.slowSlots.length !== slots) entry.slowSlots = new Float64Array(slots);
+      i++;
+    }
+    entry.lastCounters = undefined; // limits or counts may change: assemble anew at the next sample
     try {
       // A file that could not be opened has fd -1: the reader reports EBADF and NaN slots.
       this.reader.readAll(fds, specIds, offsets, entry.slowSlots, errnos, n);
@@ -723,6 +790,9 @@ export class Collector {
         }
         entry.quiet = false;
         entry.countersReadMs = monotonicNowMs;
+        // The counts read at registration, a moment ago, stand for this CPU time (a task that ran in
+        // between is caught by the next walk that reads every count: see discover's allCounts).
+        if (Number.isNaN(entry.lastGate) && Number.isNaN(entry.countsGate)) entry.countsGate = value;
         entry.lastGate = value;
         entry.lastQuietPeriod = period;
       }

@@ -24,6 +24,12 @@ export interface CollectionHealth extends CollectorStats {
   readonly lastSampleMs: number;
   readonly lastSampleDurationMs: number;
   readonly sampleErrors: number;
+  /**
+   * True when inotify watches cover every tracked cgroup's configuration files (limits, weights,
+   * cpuset): they are re-read when written, and by the walk only every LIMITS_SAFETY_WALKS-th time.
+   * False: every walk re-reads them (more cgroups than watches, or watches refused).
+   */
+  readonly limitsWatched: boolean;
 }
 
 /** What exporters and views depend on: the latest Snapshots and the collector's health. */
@@ -38,6 +44,14 @@ export type SnapshotListener = (snapshots: readonly Snapshot[], gone: readonly C
 const REDISCOVER_DEBOUNCE_MS = 100;
 /** Most inotify watches cgmeter places (fs.inotify.max_user_watches is often 8192). */
 const MAX_WATCHES = 4096;
+/**
+ * Most extra watches for limit files outside the primary hierarchy (v1: cpu, pids and cpuset
+ * directories, ~1 KB of kernel memory each; v2 needs none). Kernels since 5.11 allow far more
+ * watches (1 % of RAM: 192,543 on this 24 GiB host); beyond the bound the walk re-reads limits.
+ */
+const MAX_LIMIT_WATCHES = 12_288;
+/** With limits watched, every this-many-th walk re-reads them anyway (5 min at the default 30 s): a safety net for a lost event. */
+export const LIMITS_SAFETY_WALKS = 10;
 
 export class CollectorService implements SnapshotSource {
   readonly collector: Collector;
@@ -47,6 +61,13 @@ export class CollectorService implements SnapshotSource {
   private discoveryTimer?: NodeJS.Timeout;
   private rediscoverTimer?: NodeJS.Timeout;
   private readonly watchers = new Map<string, FSWatcher>();
+  /** Watches of the other hierarchies holding limit files, keyed by `${mount}\0${cgroup path}`. */
+  private readonly limitWatchers = new Map<string, FSWatcher>();
+  private readonly configNames: ReadonlySet<string>;
+  private limitsWatched = false;
+  private walks = 0;
+  private readonly dirtyConfig = new Set<string>();
+  private configTimer?: NodeJS.Timeout;
   private readonly dirtyParents = new Set<string>();
   private listeners: SnapshotListener[] = [];
   private samplesTaken = 0;
@@ -57,6 +78,7 @@ export class CollectorService implements SnapshotSource {
 
   constructor(private readonly options: ServiceOptions, onError: (err: unknown) => void = () => {}) {
     this.collector = new Collector(options.collector);
+    this.configNames = this.collector.configFileNames();
     this.intervalMs = options.intervalMs;
     this.onError = onError;
   }
@@ -96,8 +118,11 @@ export class CollectorService implements SnapshotSource {
     clearInterval(this.sampleTimer);
     clearInterval(this.discoveryTimer);
     clearTimeout(this.rediscoverTimer);
+    clearTimeout(this.configTimer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    for (const w of this.limitWatchers.values()) w.close();
+    this.limitWatchers.clear();
     this.collector.close();
   }
 
@@ -114,6 +139,7 @@ export class CollectorService implements SnapshotSource {
       lastSampleMs: this.lastSampleMs,
       lastSampleDurationMs: this.lastSampleDurationMs,
       sampleErrors: this.sampleErrors,
+      limitsWatched: this.limitsWatched,
     };
   }
 
@@ -154,7 +180,11 @@ export class CollectorService implements SnapshotSource {
 
   private rediscover(): void {
     try {
-      const { added, removed } = this.collector.discover();
+      this.walks++;
+      // Every tenth walk reads everything slow: a safety net for a lost inotify event, and for a
+      // count that changed in the moment between a cgroup's registration and its first sample.
+      const safety = this.walks % LIMITS_SAFETY_WALKS === 0;
+      const { added, removed } = this.collector.discover({ refreshConfig: !this.limitsWatched || safety, allCounts: safety });
       if (added.length > 0 || removed.length > 0) this.watchTree();
     } catch (err) {
       this.onError(err);
@@ -188,19 +218,85 @@ export class CollectorService implements SnapshotSource {
         this.watchers.delete(dir);
       }
     }
+    let covered = targets.length === paths.length;
     for (const dir of targets) {
       if (this.watchers.has(dir)) continue;
       try {
-        const w = watch(cgroupDir(base, dir), { persistent: false }, () => this.scheduleRediscover(dir));
+        const w = watch(cgroupDir(base, dir), { persistent: false }, (_event, name) => this.onTreeEvent(dir, name));
         w.on('error', () => {
           w.close(); // the directory went away: its parent's watch covers it
           this.watchers.delete(dir);
         });
         this.watchers.set(dir, w);
-      } catch {
+      } catch (err) {
         // vanished, not in this hierarchy, or watches exhausted: the periodic walk still finds everything
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') covered = false;
       }
     }
+    this.limitsWatched = this.watchLimitFiles(base, paths) && covered;
+  }
+
+  /**
+   * Watches for writes to limit files in the hierarchies other than the primary one (v1: cpu, pids,
+   * cpuset). True when every tracked cgroup's directories are watched (a cgroup absent from a
+   * hierarchy has no limit files there: nothing to watch).
+   */
+  private watchLimitFiles(primary: string, paths: readonly string[]): boolean {
+    const mounts = this.collector.configHierarchies().filter((m) => m !== primary);
+    const wanted = new Set<string>();
+    for (const mount of mounts) for (const path of paths) wanted.add(`${mount}\0${path}`);
+    for (const [key, w] of this.limitWatchers) {
+      if (!wanted.has(key)) {
+        w.close();
+        this.limitWatchers.delete(key);
+      }
+    }
+    if (wanted.size > MAX_LIMIT_WATCHES) {
+      for (const w of this.limitWatchers.values()) w.close();
+      this.limitWatchers.clear();
+      return false;
+    }
+    let covered = true;
+    for (const key of wanted) {
+      if (this.limitWatchers.has(key)) continue;
+      const [mount, path] = key.split('\0') as [string, string];
+      try {
+        const w = watch(cgroupDir(mount, path), { persistent: false }, (_event, name) => {
+          if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(path);
+        });
+        w.on('error', () => {
+          w.close();
+          this.limitWatchers.delete(key);
+        });
+        this.limitWatchers.set(key, w);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') covered = false;
+      }
+    }
+    return covered;
+  }
+
+  /** An event in a watched cgroup directory of the primary hierarchy: a limit written, or the tree changed. */
+  private onTreeEvent(dir: string, name: string | null): void {
+    if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(dir);
+    else this.scheduleRediscover(dir);
+  }
+
+  /** Re-reads the limits of the cgroups whose limit files were written, once per burst. */
+  private scheduleConfigRefresh(path: string): void {
+    this.dirtyConfig.add(path);
+    if (this.configTimer) return;
+    this.configTimer = setTimeout(() => {
+      this.configTimer = undefined;
+      const paths = [...this.dirtyConfig];
+      this.dirtyConfig.clear();
+      try {
+        for (const p of paths) this.collector.refreshConfigFiles(p);
+      } catch (err) {
+        this.onError(err);
+      }
+    }, REDISCOVER_DEBOUNCE_MS);
+    this.configTimer.unref();
   }
 
   /** Collects the directories inotify reported and rediscovers below each once, debounced. */

@@ -27,6 +27,13 @@ export interface FileSource {
    * 1,000 cgroups' hot files fit the fd budget (RLIMIT_NOFILE 20000 here).
    */
   readonly cadence: 'sample' | 'slow';
+  /**
+   * Of a slow file, what changes it. `config`: only a write to it (a limit, a weight), which raises
+   * an inotify change event on its directory: serve re-reads it on that event (and, as a safety net,
+   * at every tenth walk). `count`: the cgroup's own tasks (process and thread counts, kernel memory):
+   * re-read at every walk, unless the cgroup's CPU time shows none of its tasks ran since.
+   */
+  readonly changedBy?: 'config' | 'count';
 }
 
 const single = formatSpec(FileFormat.Single);
@@ -60,15 +67,18 @@ export const MEMORY_EVENTS_KEYS = ['low', 'high', 'max', 'oom', 'oom_kill', 'oom
 export const IO_STAT_KEYS = ['rbytes', 'wbytes', 'rios', 'wios', 'dbytes', 'dios'] as const;
 export const BLKIO_KEYS = ['Read', 'Write', 'Discard'] as const;
 
-/** Configuration files and line counts: read on the slow cadence (see FileSource.cadence). */
-const SLOW_KEYS = new Set([
+/** Configuration files: read on the slow cadence (see FileSource.cadence) and when written (changedBy). */
+const CONFIG_KEYS = new Set([
   'cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.shares', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes',
-  'memory.memsw.limit_in_bytes', 'memory.kmem.usage_in_bytes', 'pids.max', 'procs', 'threads',
+  'memory.memsw.limit_in_bytes', 'pids.max',
   'cpu.max', 'cpu.weight', 'memory.max', 'memory.high', 'memory.low', 'memory.swap.max',
 ]);
+/** Costly line counts and a counter few dashboards chart: slow cadence too. */
+const COUNT_KEYS = new Set(['memory.kmem.usage_in_bytes', 'procs', 'threads']);
 
 function src(key: string, home: FileHome, files: string | readonly string[], spec: FormatSpec, group: MetricGroup): FileSource {
-  return { key, home, files: typeof files === 'string' ? [files] : files, spec, group, cadence: SLOW_KEYS.has(key) ? 'slow' : 'sample' };
+  const changedBy = CONFIG_KEYS.has(key) ? 'config' : COUNT_KEYS.has(key) ? 'count' : undefined;
+  return { key, home, files: typeof files === 'string' ? [files] : files, spec, group, cadence: changedBy ? 'slow' : 'sample', ...(changedBy ? { changedBy } : {}) };
 }
 
 /** Pressure files: in the unified tree on v2, and on hybrid hosts where cgroup2 is mounted. */

@@ -94,6 +94,7 @@ export class SelfMetrics {
     gauge('cgmeter_cgroups_limit', 'The --max-cgroups bound: most cgroups tracked.', () => health().maxCgroups);
     total('cgmeter_cgroups_refused_total', 'New cgroups not tracked because --max-cgroups was reached, since start.', () => health().cgroupsRefused);
     gauge('cgmeter_quiet_cgroups', 'Cgroups the last sample read only the CPU time of (quiet refresh: no CPU used since their last full read; see --quiet-refresh).', () => health().quietCgroups);
+    gauge('cgmeter_limits_watched', '1 when inotify watches cover every tracked cgroup\'s limit files: limits are re-read when written (and at every tenth walk); 0: re-read at every walk.', () => (health().limitsWatched ? 1 : 0));
     gauge('cgmeter_uncached_cgroups', 'Cgroups beyond the fd budget, whose files are opened for each read.', () => health().uncachedCgroups);
     gauge('cgmeter_open_fds', 'Counter files the collector keeps open.', () => health().openFds);
     new Counter({

@@ -4,7 +4,7 @@
 // the test can change one counter at a time), with both readers.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,8 @@ interface Layout {
   path: string;
   gate: (root: string) => [file: string, text: (n: number) => string];
   memory: (root: string) => string;
+  procs: (root: string) => string;
+  limit: (root: string) => string;
 }
 
 const V1_PATH = '/docker/5aacd01bb9954993bfff3b1738339116d934bc62d7589f515d57dd78d53bbb83';
@@ -37,6 +39,9 @@ const layouts: Layout[] = [
     path: V1_PATH,
     gate: (root) => [join(root, 'sys/fs/cgroup/cpuacct', V1_PATH, 'cpuacct.usage'), (ns) => `${ns}\n`],
     memory: (root) => join(root, 'sys/fs/cgroup/memory', V1_PATH, 'memory.usage_in_bytes'),
+    // The first v1 hierarchy holding the cgroup (pids comes first: Collector.homeDir 'procs').
+    procs: (root) => join(root, 'sys/fs/cgroup/pids', V1_PATH, 'cgroup.procs'),
+    limit: (root) => join(root, 'sys/fs/cgroup/memory', V1_PATH, 'memory.limit_in_bytes'),
   },
   {
     fixture: 'cgroup-v2',
@@ -44,6 +49,8 @@ const layouts: Layout[] = [
     gate: (root) => [join(root, 'sys/fs/cgroup', V2_PATH, 'cpu.stat'),
       (us) => `usage_usec ${us}\nuser_usec 1\nsystem_usec 1\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n`],
     memory: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'memory.current'),
+    procs: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'cgroup.procs'),
+    limit: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'memory.max'),
   },
 ];
 
@@ -126,6 +133,34 @@ describe.each(readers)('quiet refresh, %s reader', (reader) => {
           await sleep(20);
         }
         expect(seen).toBe(555555555);
+      } finally {
+        collector.close();
+      }
+    });
+
+    it('re-reads process counts at a walk only when the CPU time moved since, and limits only when asked', () => {
+      const root = copyOf(layout.fixture);
+      const [gateFile, gateText] = layout.gate(root);
+      const collector = new Collector({ hostRoot: root, reader, groups: ALL_GROUPS, quietRefreshMs: LONG_MS });
+      try {
+        collector.discover();
+        collector.sample();
+        collector.discover(); // counts read against the sampled CPU time
+        const before = byPath(collector.sample()).get(layout.path)!;
+        const procsFile = layout.procs(root);
+        writeFileSync(procsFile, `${readFileSync(procsFile, 'latin1')}4242\n`); // one more process
+        writeFileSync(layout.limit(root), '77777216\n');
+        collector.discover({ refreshConfig: false });
+        const quiet = byPath(collector.sample()).get(layout.path)!;
+        expect(quiet.processes).toBe(before.processes); // no task ran: the walk did not count again
+        expect(quiet.memory.limitBytes).toBe(before.memory.limitBytes); // limits left to inotify
+        expect(collector.refreshConfigFiles(layout.path)).toBe(true); // what serve does on the write's event
+        expect(byPath(collector.sample()).get(layout.path)!.memory.limitBytes).toBe(77777216);
+        expect(collector.refreshConfigFiles('/no/such/cgroup')).toBe(false);
+        writeFileSync(gateFile, gateText(5000)); // a task ran
+        collector.sample();
+        collector.discover({ refreshConfig: false });
+        expect(byPath(collector.sample()).get(layout.path)!.processes).toBe(before.processes! + 1);
       } finally {
         collector.close();
       }

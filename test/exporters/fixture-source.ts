@@ -64,7 +64,7 @@ export function staticSource(
 ): SnapshotSource {
   const full: CollectionHealth = {
     ...stats, cgroups: snapshots.length, reader: 'fallback', hierarchyMode: mode,
-    samplesTaken: 1, lastSampleMs: FIXED_TIMESTAMP_MS, lastSampleDurationMs: 0, sampleErrors: 0, ...health,
+    samplesTaken: 1, lastSampleMs: FIXED_TIMESTAMP_MS, lastSampleDurationMs: 0, sampleErrors: 0, limitsWatched: false, ...health,
   };
   return { latest: () => snapshots, health: () => full };
 }

@@ -38,6 +38,36 @@ describe.skipIf(skip)('discovery and network on the live kernel', () => {
     }
   });
 
+  it('re-reads limits written by someone else within a second through inotify, with the periodic walk set to a minute', async () => {
+    const cg = createTestCgroup('limits-watched', { controllers: ['cpu', 'memory', 'pids'] });
+    const service = new CollectorService({ collector: { hostRoot: '/', reader: 'auto', groups: ALL_GROUPS, quietRefreshMs: 10_000 }, intervalMs: 200, discoveryIntervalMs: 60_000 });
+    service.start();
+    const latest = () => service.latest().find((s) => s.sample.path === cg.path)?.sample;
+    try {
+      await waitFor(() => latest() !== undefined, { timeoutMs: 5000, intervalMs: 50, what: 'the cgroup to be sampled' });
+      // Watches cover every tracked cgroup's limit files: the walk no longer needs to re-read them.
+      expect(service.health().limitsWatched).toBe(true);
+      const MiB = 1024 * 1024;
+      const writes: Array<[string, () => void, () => boolean]> = [
+        ['memory limit', () => cg.setLimits({ memoryBytes: 64 * MiB }), () => latest()?.memory.limitBytes === 64 * MiB],
+        // On v1 in the cpu hierarchy, which is not the one the tree is watched in.
+        ['CPU quota', () => cg.setLimits({ cpuQuotaUs: 25_000, cpuPeriodUs: 100_000 }), () => latest()?.cpu.quotaUs === 25_000],
+        ['pids limit', () => cg.setLimits({ pidsMax: 50 }), () => latest()?.pids.max === 50],
+      ];
+      for (const [what, write, seen] of writes) {
+        expect(seen()).toBe(false);
+        const started = Date.now();
+        write();
+        await waitFor(seen, { timeoutMs: 5000, intervalMs: 20, what: `the new ${what} to be read` });
+        // A walk is a minute away: only the write's inotify event can have brought it this soon.
+        expect(Date.now() - started).toBeLessThan(2000);
+      }
+      expect(service.health().sampleErrors).toBe(0);
+    } finally {
+      service.stop();
+    }
+  });
+
   it('reads network counters from the cgroup\'s own namespace and never the host\'s', async () => {
     const own = createTestCgroup('own-netns', { controllers: ['cpu', 'memory', 'pids'] });
     const hostNet = createTestCgroup('host-netns', { controllers: ['cpu', 'memory', 'pids'] });
