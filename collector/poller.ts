@@ -326,6 +326,7 @@ export class Collector {
     const readStarted = process.cpuUsage();
     // Cached fds first, in one call (two with quiet refresh); then the cgroups beyond the fd
     // budget, a chunk at a time.
+    this.stats.quietCgroups = 0;
     if (this.cachedFileCount > 0) {
       if (this.quietMs > 0 && this.gateCount > 0) this.readCachedQuietly(monotonic);
       else this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, this.cachedFileCount);
@@ -543,12 +544,17 @@ export class Collector {
     const entry = this.entries.get(path);
     if (entry === undefined) return false;
     this.refreshSlow(entry, { counts: false });
+    // A lowered limit reclaims on the writer's account, not the cgroup's (its CPU time stays put):
+    // read it all at the next sample, so that the new limit is never shown beside the old usage.
+    entry.lastGate = NaN;
     return true;
   }
 
   /** Names of the files refreshConfigFiles reads: a write to one of them is worth an inotify-driven refresh. */
   configFileNames(): Set<string> {
-    const names = new Set<string>(['cpuset.cpus', 'cpuset.cpus.effective']);
+    // cpu.weight.nice writes cpu.weight; cpuset.cpus.effective also follows the parent and CPU
+    // hotplug without a write of its own: that change waits for the safety walk.
+    const names = new Set<string>(['cpuset.cpus', 'cpuset.cpus.effective', 'cpu.weight.nice']);
     for (const source of this.sources) if (source.changedBy === 'config') for (const name of source.files) names.add(name);
     return names;
   }
@@ -790,9 +796,6 @@ export class Collector {
         }
         entry.quiet = false;
         entry.countersReadMs = monotonicNowMs;
-        // The counts read at registration, a moment ago, stand for this CPU time (a task that ran in
-        // between is caught by the next walk that reads every count: see discover's allCounts).
-        if (Number.isNaN(entry.lastGate) && Number.isNaN(entry.countsGate)) entry.countsGate = value;
         entry.lastGate = value;
         entry.lastQuietPeriod = period;
       }

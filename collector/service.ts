@@ -2,7 +2,7 @@
 // re-discovers on a slower one (and soon after the tree changes), derives Snapshots, and hands
 // them to consumers. Consumers read Snapshots only.
 
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { Collector, type CollectorOptions, type CollectorStats } from './poller.js';
 import { derive, type Snapshot } from './model/derive.js';
 import type { CgroupSample } from './model/sample.js';
@@ -50,6 +50,18 @@ const MAX_WATCHES = 4096;
  * watches (1 % of RAM: 192,543 on this 24 GiB host); beyond the bound the walk re-reads limits.
  */
 const MAX_LIMIT_WATCHES = 12_288;
+/** fs.inotify.max_user_watches (8192 on kernels before 5.11), read once. */
+let cachedMaxUserWatches: number | undefined;
+function maxUserWatches(): number {
+  if (cachedMaxUserWatches === undefined) {
+    try {
+      cachedMaxUserWatches = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'latin1').trim()) || 8192;
+    } catch {
+      cachedMaxUserWatches = 8192;
+    }
+  }
+  return cachedMaxUserWatches;
+}
 /** With limits watched, every this-many-th walk re-reads them anyway (5 min at the default 30 s): a safety net for a lost event. */
 export const LIMITS_SAFETY_WALKS = 10;
 
@@ -163,6 +175,14 @@ export class CollectorService implements SnapshotSource {
     }
     const gone: CgroupSample[] = [];
     for (const [path, sample] of this.previous) if (!next.has(path)) gone.push(sample);
+    // A watch follows the directory it was placed on, not its path: a cgroup made again under the
+    // same path (a restarted unit or container) must get new ones at the next watchTree.
+    // And a cgroup found gone by its reads may already be back (rmdir + mkdir between two samples:
+    // inotify's events for both came while the old one was still tracked): its parent is listed again.
+    if (gone.length > 0) {
+      this.forgetWatches(gone.map((g) => g.path));
+      for (const g of gone) if (g.path !== '/') this.scheduleRediscover(g.path.slice(0, g.path.lastIndexOf('/')) || '/');
+    }
     this.previous = next;
     this.snapshots = snapshots;
     this.samplesTaken++;
@@ -185,6 +205,7 @@ export class CollectorService implements SnapshotSource {
       // count that changed in the moment between a cgroup's registration and its first sample.
       const safety = this.walks % LIMITS_SAFETY_WALKS === 0;
       const { added, removed } = this.collector.discover({ refreshConfig: !this.limitsWatched || safety, allCounts: safety });
+      this.forgetWatches(removed);
       if (added.length > 0 || removed.length > 0) this.watchTree();
     } catch (err) {
       this.onError(err);
@@ -233,15 +254,33 @@ export class CollectorService implements SnapshotSource {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') covered = false;
       }
     }
-    this.limitsWatched = this.watchLimitFiles(base, paths) && covered;
+    this.limitsWatched = this.watchLimitFiles(base, paths, covered);
+  }
+
+  /** Closes the watches of cgroups that went away (the tree's and the limit files'). */
+  private forgetWatches(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    const gone = new Set(paths);
+    for (const path of gone) {
+      this.watchers.get(path)?.close();
+      this.watchers.delete(path);
+    }
+    for (const [key, w] of this.limitWatchers) {
+      if (gone.has(key.slice(key.indexOf('\0') + 1))) {
+        w.close();
+        this.limitWatchers.delete(key);
+      }
+    }
   }
 
   /**
    * Watches for writes to limit files in the hierarchies other than the primary one (v1: cpu, pids,
    * cpuset). True when every tracked cgroup's directories are watched (a cgroup absent from a
-   * hierarchy has no limit files there: nothing to watch).
+   * hierarchy has no limit files there: nothing to watch). Placed only when the tree's own watches
+   * cover every cgroup, and within half of fs.inotify.max_user_watches (other daemons of the host
+   * need theirs); on a refusal (ENOSPC) they are all given back and the walk re-reads limits.
    */
-  private watchLimitFiles(primary: string, paths: readonly string[]): boolean {
+  private watchLimitFiles(primary: string, paths: readonly string[], treeCovered: boolean): boolean {
     const mounts = this.collector.configHierarchies().filter((m) => m !== primary);
     const wanted = new Set<string>();
     for (const mount of mounts) for (const path of paths) wanted.add(`${mount}\0${path}`);
@@ -251,12 +290,11 @@ export class CollectorService implements SnapshotSource {
         this.limitWatchers.delete(key);
       }
     }
-    if (wanted.size > MAX_LIMIT_WATCHES) {
-      for (const w of this.limitWatchers.values()) w.close();
-      this.limitWatchers.clear();
+    const budget = Math.min(MAX_LIMIT_WATCHES, Math.floor(maxUserWatches() / 2) - this.watchers.size);
+    if (!treeCovered || wanted.size > budget) {
+      this.closeLimitWatches();
       return false;
     }
-    let covered = true;
     for (const key of wanted) {
       if (this.limitWatchers.has(key)) continue;
       const [mount, path] = key.split('\0') as [string, string];
@@ -270,10 +308,17 @@ export class CollectorService implements SnapshotSource {
         });
         this.limitWatchers.set(key, w);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') covered = false;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // not in that hierarchy: no limit files there
+        this.closeLimitWatches(); // watches exhausted: give them back to the host
+        return false;
       }
     }
-    return covered;
+    return true;
+  }
+
+  private closeLimitWatches(): void {
+    for (const w of this.limitWatchers.values()) w.close();
+    this.limitWatchers.clear();
   }
 
   /** An event in a watched cgroup directory of the primary hierarchy: a limit written, or the tree changed. */
@@ -311,6 +356,7 @@ export class CollectorService implements SnapshotSource {
       try {
         for (const parent of parents) {
           const { added, removed } = this.collector.discoverBelow(parent);
+          this.forgetWatches(removed);
           changed ||= added.length > 0 || removed.length > 0;
         }
       } catch (err) {

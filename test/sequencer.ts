@@ -1,16 +1,16 @@
 // File order for the `shared` project (three at a time): the longest files first, so that the
-// slowest one — the image build, 3–4 minutes on a fresh machine — starts at once and the short files
-// fill the other workers around it. vitest's own order uses the durations it cached in an earlier
-// run; a fresh CI clone has none, and vitest then runs larger files first, which put the image
-// build (a small file) near the end and made the whole run ~150 s longer.
-// Durations measured on a fresh clone (2026-12-06); the order only needs to be roughly right.
+// slowest ones start at once and the short files fill the other workers around them. vitest's own
+// order uses the durations it cached in an earlier run; a fresh CI clone has none, and vitest then
+// runs larger files first, which once put the image build (a small file, then 3–4 minutes) near the
+// end and made the whole run ~150 s longer.
+// Durations measured in full runs (2026-12-07); the order only needs to be roughly right.
 
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const LONGEST_FIRST = [
-  'test/deploy/image-build.test.ts', // ~250 s
-  'test/grafana/dashboard-queries.test.ts', // ~72 s
-  'test/hardening/sink-neighbours.test.ts', // ~66 s
+  'test/hardening/sink-neighbours.test.ts', // ~76 s
+  'test/grafana/dashboard-queries.test.ts', // ~76 s
+  'test/deploy/image-build.test.ts', // ~70 s (250–350 s while it compiled sqlite3.c; now a mirror serves the binary)
   'test/integration/ledger-loads.test.ts', // ~63 s
   'test/integration/limits-docker.test.ts', // ~52 s
   'test/integration/ledger-crash.test.ts', // ~45 s

@@ -80,6 +80,22 @@ export function sameIncarnation(current: CgroupSample, previous: CgroupSample | 
     && current.monotonicMs > previous.monotonicMs;
 }
 
+/**
+ * Seconds between the reads behind two Samples' counters other than CPU time and network. With quiet
+ * refresh (Sample.countersMonotonicMs) those were read earlier than the sample: a rate over the time
+ * between the two reads makes a refresh after a quiet spell show the spell's average, not its whole
+ * increase as one interval's; two samples of one read are 0 s apart (see counterRate).
+ */
+export function countersSeconds(current: CgroupSample, previous: CgroupSample): number {
+  return ((current.countersMonotonicMs ?? current.monotonicMs) - (previous.countersMonotonicMs ?? previous.monotonicMs)) / 1000;
+}
+
+/** ratePerSecond over countersSeconds: 0 for two samples of the same read (nothing new was read). */
+export function counterRate(current: number | undefined, previous: number | undefined, seconds: number | undefined): number | undefined {
+  if (seconds === 0) return current !== undefined && current === previous ? 0 : undefined;
+  return seconds !== undefined && seconds > 0 ? ratePerSecond(current, previous, seconds) : undefined;
+}
+
 export function derive(current: CgroupSample, previous?: CgroupSample): Snapshot {
   const usable = sameIncarnation(current, previous) ? previous : undefined;
   const seconds = usable ? (current.monotonicMs - usable.monotonicMs) / 1000 : undefined;
@@ -107,14 +123,8 @@ export function derive(current: CgroupSample, previous?: CgroupSample): Snapshot
   };
   const ioNow = ioTotals(current.blockIo);
   const ioPrev = usable && ioTotals(usable.blockIo);
-  // Quiet refresh: block I/O counters read earlier than the sample (the cgroup ran no task since).
-  // Their rate is over the time between the two reads, so a refresh after a quiet spell shows the
-  // spell's average, not its whole increase as one interval's; two samples of one read: nothing new, 0.
-  const ioSeconds = usable && (current.countersMonotonicMs !== undefined || usable.countersMonotonicMs !== undefined)
-    ? ((current.countersMonotonicMs ?? current.monotonicMs) - (usable.countersMonotonicMs ?? usable.monotonicMs)) / 1000
-    : seconds;
-  const io = (now: number, before: number | undefined) => (ioSeconds === 0 && before !== undefined && now === before ? 0
-    : ioSeconds !== undefined && ioSeconds > 0 ? ratePerSecond(now, before, ioSeconds) : undefined);
+  const ioSeconds = usable ? countersSeconds(current, usable) : undefined;
+  const io = (now: number, before: number | undefined) => counterRate(now, before, ioSeconds);
   // An I/O total with no devices yet is 0, not unknown, once the blkio group was read at all.
   const blockIo: IoRates = {
     readBps: io(ioNow.r, ioPrev?.r),

@@ -3,7 +3,7 @@
 // keeps 200 containers × 300 points × 24 series near 6 MB). Also the memory event rates the memory
 // table shows, from consecutive Snapshots' counters. Fed Snapshots only.
 
-import { ratePerSecond, sameIncarnation, type Snapshot } from '../../collector/model/derive.js';
+import { counterRate, countersSeconds, sameIncarnation, type Snapshot } from '../../collector/model/derive.js';
 import type { CgroupSample } from '../../collector/model/sample.js';
 import type { MemoryRates } from './row.js';
 
@@ -189,13 +189,14 @@ export class HistoryStore {
 /** Refaults, reclaim scans/steals and major faults per second between two Samples of one cgroup. */
 export function memoryRatesBetween(current: CgroupSample, previous: CgroupSample | undefined): MemoryRates {
   if (!sameIncarnation(current, previous)) return {};
-  const seconds = (current.monotonicMs - previous.monotonicMs) / 1000;
+  // Over the time between the counters' reads: serve's quiet refresh reads them less often than it samples.
+  const seconds = countersSeconds(current, previous);
   const c = current.memory;
   const p = previous.memory;
   return {
-    refaultPs: ratePerSecond(c.workingsetRefault, p.workingsetRefault, seconds),
-    pgscanPs: ratePerSecond(c.pgscan, p.pgscan, seconds),
-    pgstealPs: ratePerSecond(c.pgsteal, p.pgsteal, seconds),
-    pgmajfaultPs: ratePerSecond(c.pgmajfault, p.pgmajfault, seconds),
+    refaultPs: counterRate(c.workingsetRefault, p.workingsetRefault, seconds),
+    pgscanPs: counterRate(c.pgscan, p.pgscan, seconds),
+    pgstealPs: counterRate(c.pgsteal, p.pgsteal, seconds),
+    pgmajfaultPs: counterRate(c.pgmajfault, p.pgmajfault, seconds),
   };
 }

@@ -4,7 +4,7 @@
 // the test can change one counter at a time), with both readers.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,8 @@ interface Layout {
   fixture: string;
   /** The cgroup under test, and where its gate (CPU time) and memory usage files are. */
   path: string;
-  gate: (root: string) => [file: string, text: (n: number) => string];
-  memory: (root: string) => string;
+  gate: (root: string, path?: string) => [file: string, text: (n: number) => string];
+  memory: (root: string, path?: string) => string;
   procs: (root: string) => string;
   limit: (root: string) => string;
 }
@@ -37,8 +37,8 @@ const layouts: Layout[] = [
   {
     fixture: 'cgroup-v1',
     path: V1_PATH,
-    gate: (root) => [join(root, 'sys/fs/cgroup/cpuacct', V1_PATH, 'cpuacct.usage'), (ns) => `${ns}\n`],
-    memory: (root) => join(root, 'sys/fs/cgroup/memory', V1_PATH, 'memory.usage_in_bytes'),
+    gate: (root, path = V1_PATH) => [join(root, 'sys/fs/cgroup/cpuacct', path, 'cpuacct.usage'), (ns) => `${ns}\n`],
+    memory: (root, path = V1_PATH) => join(root, 'sys/fs/cgroup/memory', path, 'memory.usage_in_bytes'),
     // The first v1 hierarchy holding the cgroup (pids comes first: Collector.homeDir 'procs').
     procs: (root) => join(root, 'sys/fs/cgroup/pids', V1_PATH, 'cgroup.procs'),
     limit: (root) => join(root, 'sys/fs/cgroup/memory', V1_PATH, 'memory.limit_in_bytes'),
@@ -46,9 +46,9 @@ const layouts: Layout[] = [
   {
     fixture: 'cgroup-v2',
     path: V2_PATH,
-    gate: (root) => [join(root, 'sys/fs/cgroup', V2_PATH, 'cpu.stat'),
+    gate: (root, path = V2_PATH) => [join(root, 'sys/fs/cgroup', path, 'cpu.stat'),
       (us) => `usage_usec ${us}\nuser_usec 1\nsystem_usec 1\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n`],
-    memory: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'memory.current'),
+    memory: (root, path = V2_PATH) => join(root, 'sys/fs/cgroup', path, 'memory.current'),
     procs: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'cgroup.procs'),
     limit: (root) => join(root, 'sys/fs/cgroup', V2_PATH, 'memory.max'),
   },
@@ -92,25 +92,34 @@ describe.each(readers)('quiet refresh, %s reader', (reader) => {
       }
     });
 
-    it('keeps a quiet cgroup\'s values when the batch is laid out again (a cgroup came)', () => {
+    it('keeps a quiet cgroup\'s values when the batch is laid out again, and reads it by its new place', () => {
       const root = copyOf(layout.fixture);
       const collector = new Collector({ hostRoot: root, reader, groups: ALL_GROUPS, quietRefreshMs: LONG_MS });
       try {
         collector.discover();
-        const first = byPath(collector.sample()).get(layout.path)!;
-        writeFileSync(layout.memory(root), '987654321\n');
-        // A new sibling: discovery registers it and the next sample lays the batch out anew.
-        for (const dir of hierarchyDirsOf(root, layout)) {
-          mkdirSync(join(dir, 'cgm-new'));
-          for (const f of readdirSync(join(dir, layout.path.split('/').pop()!), { withFileTypes: true })) {
-            if (f.isFile()) cpSync(join(dir, layout.path.split('/').pop()!, f.name), join(dir, 'cgm-new', f.name));
-          }
-        }
-        expect(collector.discover().added.length).toBe(1);
+        // The last leaf cgroup (no children) that has a memory file is tested; a leaf laid out
+        // before it goes, so the tested one's slots move down.
+        const paths = collector.paths();
+        const isLeaf = (p: string) => p !== '/' && !paths.some((q) => q.startsWith(`${p}/`));
+        const tested = paths.filter((p) => isLeaf(p) && existsSync(layout.memory(root, p))).pop()!;
+        const earlier = paths.slice(0, paths.indexOf(tested)).find(isLeaf);
+        expect(earlier).toBeDefined();
+        const [gateFile, gateText] = layout.gate(root, tested);
+        const first = byPath(collector.sample()).get(tested)!;
+        for (const dir of hierarchyDirs(root, layout)) rmSync(join(dir, earlier!), { recursive: true, force: true });
+        writeFileSync(layout.memory(root, tested), '987654321\n');
+        expect(collector.discover().removed).toEqual([earlier]);
         const after = byPath(collector.sample());
-        expect(after.get(layout.path)!.memory.usageBytes).toBe(first.memory.usageBytes);
-        expect(after.get(layout.path)!.cpu.usageSeconds).toBe(first.cpu.usageSeconds);
-        expect(after.size).toBe(collector.paths().length);
+        expect(after.has(earlier!)).toBe(false);
+        // Carried over, not read (quiet) and not lost (NaN) in the new layout.
+        expect(after.get(tested)!.memory.usageBytes).toBe(first.memory.usageBytes);
+        expect(after.get(tested)!.cpu.usageSeconds).toBe(first.cpu.usageSeconds);
+        expect(collector.isQuiet(tested)).toBe(true);
+        // Its gate is found at its new place: moving it reads the cgroup in full.
+        writeFileSync(gateFile, gateText(31337));
+        const moved = byPath(collector.sample()).get(tested)!;
+        expect(moved.memory.usageBytes).toBe(987654321);
+        expect(collector.isQuiet(tested)).toBe(false);
       } finally {
         collector.close();
       }
@@ -150,12 +159,17 @@ describe.each(readers)('quiet refresh, %s reader', (reader) => {
         const procsFile = layout.procs(root);
         writeFileSync(procsFile, `${readFileSync(procsFile, 'latin1')}4242\n`); // one more process
         writeFileSync(layout.limit(root), '77777216\n');
+        writeFileSync(layout.memory(root), '7777216\n'); // the reclaim a lowered limit causes
         collector.discover({ refreshConfig: false });
         const quiet = byPath(collector.sample()).get(layout.path)!;
         expect(quiet.processes).toBe(before.processes); // no task ran: the walk did not count again
         expect(quiet.memory.limitBytes).toBe(before.memory.limitBytes); // limits left to inotify
         expect(collector.refreshConfigFiles(layout.path)).toBe(true); // what serve does on the write's event
-        expect(byPath(collector.sample()).get(layout.path)!.memory.limitBytes).toBe(77777216);
+        const limited = byPath(collector.sample()).get(layout.path)!;
+        expect(limited.memory.limitBytes).toBe(77777216);
+        // …and the usage is read with it, though the cgroup's CPU time did not move: never the new
+        // limit beside the old usage.
+        expect(limited.memory.usageBytes).toBe(7777216);
         expect(collector.refreshConfigFiles('/no/such/cgroup')).toBe(false);
         writeFileSync(gateFile, gateText(5000)); // a task ran
         collector.sample();
@@ -187,10 +201,9 @@ describe.each(readers)('quiet refresh, %s reader', (reader) => {
   });
 });
 
-/** Hierarchy directories holding the cgroup's parent, where a sibling is made. */
-function hierarchyDirsOf(root: string, layout: Layout): string[] {
-  const parent = layout.path.split('/').slice(0, -1).join('/');
+/** The fixture's hierarchy mounts (v2: one; v1: every controller's, named ones too). */
+function hierarchyDirs(root: string, layout: Layout): string[] {
   const base = join(root, 'sys/fs/cgroup');
-  if (layout.fixture === 'cgroup-v2') return [join(base, parent)];
-  return ['cpu', 'cpuacct', 'memory', 'blkio', 'pids'].map((c) => join(base, c, parent));
+  if (layout.fixture === 'cgroup-v2') return [base];
+  return readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(base, d.name));
 }

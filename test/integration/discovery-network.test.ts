@@ -62,6 +62,16 @@ describe.skipIf(skip)('discovery and network on the live kernel', () => {
         // A walk is a minute away: only the write's inotify event can have brought it this soon.
         expect(Date.now() - started).toBeLessThan(2000);
       }
+      // The same path made again (a restarted unit): the new directories get watches of their own.
+      const inode = latest()!.inode;
+      const { mkdirSync, rmdirSync } = await import('node:fs');
+      for (const dir of cg.dirs()) rmdirSync(dir);
+      for (const dir of cg.dirs()) mkdirSync(dir);
+      await waitFor(() => latest() !== undefined && latest()!.inode !== inode, { timeoutMs: 5000, intervalMs: 20, what: 'the cgroup made again to be sampled' });
+      const started = Date.now();
+      cg.setLimits({ memoryBytes: 96 * MiB });
+      await waitFor(() => latest()?.memory.limitBytes === 96 * MiB, { timeoutMs: 5000, intervalMs: 20, what: 'the limit of the cgroup made again to be read' });
+      expect(Date.now() - started).toBeLessThan(2000);
       expect(service.health().sampleErrors).toBe(0);
     } finally {
       service.stop();
