@@ -59,13 +59,18 @@ export async function startPodman(): Promise<Podman> {
     await waitFor(async () => {
       if (service!.exitCode !== null) throw new Error(`podman service exited: ${readFileSync(join(dir, 'service.log'), 'utf8').slice(-2000)}`);
       if (!existsSync(socket)) return false;
-      const client = new EngineApiClient(socket, { requestTimeoutMs: 2_000 });
+      // Its first answer can take seconds on a loaded machine (a full run's shared phase once
+      // timed out at 30 s with 2 s per try): a try waits 10 s, the whole start 90 s.
+      const client = new EngineApiClient(socket, { requestTimeoutMs: 10_000 });
       try {
         return await client.getJson('/version').then(() => true, () => false);
       } finally {
         client.close();
       }
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'podman system service to answer' });
+    }, { timeoutMs: 90_000, intervalMs: 200, what: 'podman system service to answer' })
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; its log: ${readFileSync(join(dir, 'service.log'), 'utf8').slice(-2000)}`);
+      });
     return socket;
   };
 

@@ -16,7 +16,9 @@ import { hexId } from '../ledger/fake-samples.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'ledger load tests');
 const MiB = 1024 * 1024;
-const LOAD_SECONDS = 60;
+// 60 s on the host; 30 s in the v2 VM, where every second of the suite is emulated (TCG): the check
+// (ledger = kernel, to the core-microsecond) does not get weaker with a shorter load.
+const LOAD_SECONDS = process.env.V2VM === '1' ? 30 : 60;
 const RATE_CARD = parseRateCard('currency: EUR\ncpuCoreHour: 0.05\nmemoryGiBHour: 0.01\nblockIoGiB: 0.1\nnetworkGiB: 0.2\n');
 
 /** Jiffies since boot from the first line of /proc/stat: all of them, and the idle ones. */
