@@ -19,6 +19,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'collector', file: 'collector-bench.ts', args: ['100', '1000'], what: 'whole collector per cgroup per sample (read, parse, assembly, derive)' },
   { name: 'scrape', file: 'scrape-bench.ts', args: [], what: '/metrics rendering for 1,000 containers' },
   { name: 'serve', file: 'serve-bench.ts', args: ['--scrape-seconds', '0'], what: 'cgmeter serve sampling 1,000 cgroups every second, no scrape: CPU % and RSS, as shipped and with --quiet-refresh 0 side by side' },
+  { name: 'event-loop', file: 'event-loop-bench.ts', args: [], what: 'request latency while serve samples 1,000 cgroups on its event loop (should the batch run off the main thread?)' },
   { name: 'serve-scraped', file: 'serve-bench.ts', args: ['--scrape-seconds', '15'], what: 'the same, /metrics scraped every 15 s (a common Prometheus interval)' },
   { name: 'ledger', file: 'ledger-bench.ts', args: [], what: 'ledger write cost per sample and growth per day' },
   { name: 'top', file: 'top-bench.ts', args: [], what: 'cgmeter top CPU at 1 s with 200 containers' },

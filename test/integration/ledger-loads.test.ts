@@ -16,9 +16,9 @@ import { hexId } from '../ledger/fake-samples.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'ledger load tests');
 const MiB = 1024 * 1024;
-// 60 s on the host; 30 s in the v2 VM, where every second of the suite is emulated (TCG): the check
-// (ledger = kernel, to the core-microsecond) does not get weaker with a shorter load.
-const LOAD_SECONDS = process.env.V2VM === '1' ? 30 : 60;
+// 60 s in the v2 VM too: tried 30 s there, and the memory integral's start and end (a 200 MiB load
+// filling under emulation) weighed twice as much, 0.959 of the reference against the 0.98 asked.
+const LOAD_SECONDS = 60;
 const RATE_CARD = parseRateCard('currency: EUR\ncpuCoreHour: 0.05\nmemoryGiBHour: 0.01\nblockIoGiB: 0.1\nnetworkGiB: 0.2\n');
 
 /** Jiffies since boot from the first line of /proc/stat: all of them, and the idle ones. */
@@ -96,11 +96,11 @@ describe.skipIf(skip)('ledger on the live kernel', () => {
       const cpuCoreSeconds = cpuRow.cpuCoreHours * 3600;
       console.log(`cpu load: ledger ${cpuCoreSeconds.toFixed(4)} core-s, kernel ${kernelCpuSeconds.toFixed(4)}; mem load ran ${(memRanMs / 1000).toFixed(2)} s, reference ${(reference.byteSeconds / MiB).toFixed(1)} MiB-s, ledger ${(memRow.memoryGibHours * 3600 * 1024).toFixed(1)} MiB-s over ${(memRow.hoursAlive! * 3600).toFixed(2)} s, avg ${(memRow.memoryAvgGib! * 1024).toFixed(1)} MiB, peak ${(memRow.memoryPeakGib! * 1024).toFixed(1)} MiB; cpu alive ${(cpuRow.hoursAlive! * 3600).toFixed(2)} s`);
       // The cgroup was born while the ledger watched: billed from its creation, to the kernel's counter.
-      expect(cpuCoreSeconds).toBeGreaterThan(30 - 1.5);
-      expect(cpuCoreSeconds).toBeLessThan(30 + 1.5);
+      expect(cpuCoreSeconds).toBeGreaterThan(LOAD_SECONDS * 0.5 - 1.5);
+      expect(cpuCoreSeconds).toBeLessThan(LOAD_SECONDS * 0.5 + 1.5);
       expect(Math.abs(cpuCoreSeconds - kernelCpuSeconds)).toBeLessThan(0.01);
       const memByteSeconds = memRow.memoryGibHours * 3600 * 1024 ** 3;
-      // --timeout 60s runs a little longer than 60 s on a busy machine: the load's own duration counts.
+      // --timeout runs a little longer than asked on a busy machine: the load's own duration counts.
       expect(memByteSeconds / (200 * MiB * memRanMs / 1000)).toBeGreaterThan(0.95);
       expect(memByteSeconds / (200 * MiB * memRanMs / 1000)).toBeLessThan(1.05);
       expect(memByteSeconds / reference.byteSeconds).toBeGreaterThan(0.98);
