@@ -38,7 +38,8 @@ export function prometheusHealth(): DashboardBuilder {
       prom(`cgmeter_cgroups_tracked{${I}}`, 'tracked {{instance}}', 'A'),
       prom(`cgmeter_cgroups_exported{${I}}`, 'exported {{instance}}', 'B'),
       prom(`cgmeter_uncached_cgroups{${I}}`, 'beyond the fd budget {{instance}}', 'C'),
-    ], { unit: 'short' }))
+      prom(`cgmeter_quiet_cgroups{${I}}`, 'quiet: CPU time read alone {{instance}} (--quiet-refresh)', 'D'),
+    ], { unit: 'short', description: 'Quiet cgroups used no CPU since their last full read: only their CPU time is read at a sample (the rest every --quiet-refresh).' }))
     .withRow(new RowBuilder('Process'))
     .withPanel(timeseries('prometheus', 'Process CPU', [prom(rate('process_cpu_seconds_total'), '{{instance}}')], { unit: 'percentunit', span: 8 }))
     .withPanel(timeseries('prometheus', 'Process memory', [prom(`process_resident_memory_bytes{${I}}`, '{{instance}}')], { unit: 'bytes', span: 8 }))
