@@ -38,7 +38,8 @@ const exporter = attachInfluxExporter(service, {
   api: { version: 'v2', org: 'cgmeter', bucket: 'outage' },
   host: config.hostTag,
   flushIntervalMs: 1000,
-  timeoutMs: 2000,
+  // The shipped timeout (see outage.test.ts: a shorter one resends a slow replay VictoriaMetrics stored).
+  timeoutMs: 10_000,
   maxRetryDelayMs: 2000,
   spoolDir: config.spoolDir,
 }, log);
