@@ -167,25 +167,15 @@ export class Collector {
   private order: Entry[] = [];
   /** Files of cached cgroups: the head of the batch arrays. */
   private cachedFileCount = 0;
-  private fds = new Int32Array(0);
-  private specIds = new Int32Array(0);
-  private slotOffsets = new Int32Array(0);
-  private errnos = new Int32Array(0);
+  private batch = new BatchArrays(0);
   private out = new Float64Array(0);
   /** Quiet refresh (see CollectorOptions.quietRefreshMs): the gate files' batch, and a scratch batch of the full reads. */
   private readonly quietMs: number;
   private readonly gateSource: number;
   private readonly gateSlotInSpec: number;
-  private gateFds = new Int32Array(0);
-  private gateSpecIds = new Int32Array(0);
-  private gateOffsets = new Int32Array(0);
-  private gateErrnos = new Int32Array(0);
-  private gateCount = 0;
+  private gates = new BatchArrays(0);
   private cachedEntryCount = 0;
-  private scratchFds = new Int32Array(0);
-  private scratchSpecIds = new Int32Array(0);
-  private scratchOffsets = new Int32Array(0);
-  private scratchErrnos = new Int32Array(0);
+  private scratch = new BatchArrays(0);
   /** Batch index each scratch entry stands for. */
   private scratchIndex = new Int32Array(0);
   private registrations = 0;
@@ -328,8 +318,8 @@ export class Collector {
     // budget, a chunk at a time.
     this.stats.quietCgroups = 0;
     if (this.cachedFileCount > 0) {
-      if (this.quietMs > 0 && this.gateCount > 0) this.readCachedQuietly(monotonic);
-      else this.reader.readAll(this.fds, this.specIds, this.slotOffsets, this.out, this.errnos, this.cachedFileCount);
+      if (this.quietMs > 0 && this.gates.length > 0) this.readCachedQuietly(monotonic);
+      else this.batch.read(this.reader, this.out, this.cachedFileCount);
     }
     this.readUncached();
     const readUsed = process.cpuUsage(readStarted);
@@ -341,7 +331,7 @@ export class Collector {
     for (const entry of this.order) {
       let gone = entry.gone;
       for (let f = 0; f < entry.files.length; f++, index++) {
-        const errno = this.errnos[index]!;
+        const errno = this.batch.errnos[index]!;
         if (errno === 0) continue;
         if (GONE_ERRNOS.has(errno)) gone = true;
         else this.countError(errno);
@@ -659,28 +649,25 @@ export class Collector {
     let n = 0;
     for (const file of entry.slowFiles) if (file.changedBy === kind) n++;
     if (n === 0) return;
-    const fds = new Int32Array(n).fill(-1);
-    const specIds = new Int32Array(n);
-    const offsets = new Int32Array(n);
-    const errnos = new Int32Array(n);
+    const batch = new BatchArrays(n);
     let i = 0;
     for (const file of entry.slowFiles) {
       if (file.changedBy !== kind) continue;
-      specIds[i] = file.source;
-      offsets[i] = entry.offsets[file.source]!; // laid out at registration
+      batch.specIds[i] = file.source;
+      batch.slotOffsets[i] = entry.offsets[file.source]!; // laid out at registration
       try {
-        fds[i] = openSync(file.path, fsConstants.O_RDONLY);
+        batch.fds[i] = openSync(file.path, fsConstants.O_RDONLY);
       } catch {
-        fds[i] = -1; // gone or unreadable: its slots read NaN (undefined)
+        batch.fds[i] = -1; // gone or unreadable: its slots read NaN (undefined)
       }
       i++;
     }
     entry.lastCounters = undefined; // limits or counts may change: assemble anew at the next sample
     try {
       // A file that could not be opened has fd -1: the reader reports EBADF and NaN slots.
-      this.reader.readAll(fds, specIds, offsets, entry.slowSlots, errnos, n);
+      batch.read(this.reader, entry.slowSlots, n);
     } finally {
-      for (let i = 0; i < n; i++) closeQuietly(fds[i]!);
+      for (let i = 0; i < n; i++) closeQuietly(batch.fds[i]!);
     }
   }
 
@@ -705,10 +692,8 @@ export class Collector {
     const uncached = [...this.entries.values()].filter((e) => e.uncached);
     this.order = [...cached, ...uncached];
     for (const entry of this.order) fileCount += entry.files.length;
-    this.fds = new Int32Array(fileCount);
-    this.specIds = new Int32Array(fileCount);
-    this.slotOffsets = new Int32Array(fileCount);
-    this.errnos = new Int32Array(fileCount);
+    const batch = new BatchArrays(fileCount);
+    this.batch = batch;
     let i = 0;
     let gates = 0;
     const previousOut = this.out;
@@ -725,9 +710,9 @@ export class Collector {
       else entry.lastGate = NaN;
       entry.slotStart = slots;
       for (const file of entry.files) {
-        this.fds[i] = file.fd;
-        this.specIds[i] = file.source;
-        this.slotOffsets[i] = slots;
+        batch.fds[i] = file.fd;
+        batch.specIds[i] = file.source;
+        batch.slotOffsets[i] = slots;
         entry.offsets[file.source] = slots;
         if (file.source === this.gateSource && !entry.uncached) {
           entry.gateIndex = i;
@@ -743,25 +728,11 @@ export class Collector {
     this.cachedEntryCount = cached.length;
     this.out = out;
     if (this.quietMs > 0) {
-      this.gateFds = new Int32Array(gates);
-      this.gateSpecIds = new Int32Array(gates);
-      this.gateOffsets = new Int32Array(gates);
-      this.gateErrnos = new Int32Array(gates);
+      this.gates = new BatchArrays(gates);
       let g = 0;
-      for (const entry of cached) {
-        if (entry.gateIndex < 0) continue;
-        this.gateFds[g] = this.fds[entry.gateIndex]!;
-        this.gateSpecIds[g] = this.specIds[entry.gateIndex]!;
-        this.gateOffsets[g] = this.slotOffsets[entry.gateIndex]!;
-        g++;
-      }
-      this.gateCount = gates;
-      const n = this.cachedFileCount;
-      this.scratchFds = new Int32Array(n);
-      this.scratchSpecIds = new Int32Array(n);
-      this.scratchOffsets = new Int32Array(n);
-      this.scratchErrnos = new Int32Array(n);
-      this.scratchIndex = new Int32Array(n);
+      for (const entry of cached) if (entry.gateIndex >= 0) this.gates.take(g++, batch, entry.gateIndex);
+      this.scratch = new BatchArrays(this.cachedFileCount);
+      this.scratchIndex = new Int32Array(this.cachedFileCount);
     }
     this.batchDirty = false;
   }
@@ -773,7 +744,8 @@ export class Collector {
    * nothing new went wrong); `gone` is still seen at once, as the gate file answers ENODEV too.
    */
   private readCachedQuietly(monotonicNowMs: number): void {
-    this.reader.readAll(this.gateFds, this.gateSpecIds, this.gateOffsets, this.out, this.gateErrnos, this.gateCount);
+    const batch = this.batch;
+    this.gates.read(this.reader, this.out, this.gates.length);
     let n = 0;
     let g = 0;
     let quiet = 0;
@@ -783,13 +755,13 @@ export class Collector {
       const end = start + entry.files.length;
       const gateIndex = entry.gateIndex;
       if (gateIndex >= 0) {
-        const errno = this.gateErrnos[g++]!;
-        this.errnos[gateIndex] = errno;
+        const errno = this.gates.errnos[g++]!;
+        batch.errnos[gateIndex] = errno;
         const value = this.out[entry.gateSlot]!;
         const period = Math.floor((monotonicNowMs + entry.quietPhaseMs) / this.quietMs);
         // NaN (unparsable) never equals itself: such a cgroup is always read in full.
         if (errno === 0 && value === entry.lastGate && period === entry.lastQuietPeriod) {
-          for (let i = start; i < end; i++) if (i !== gateIndex) this.errnos[i] = 0;
+          for (let i = start; i < end; i++) if (i !== gateIndex) batch.errnos[i] = 0;
           entry.quiet = true;
           quiet++;
           continue;
@@ -801,16 +773,14 @@ export class Collector {
       }
       for (let i = start; i < end; i++) {
         if (i === gateIndex) continue;
-        this.scratchFds[n] = this.fds[i]!;
-        this.scratchSpecIds[n] = this.specIds[i]!;
-        this.scratchOffsets[n] = this.slotOffsets[i]!;
+        this.scratch.take(n, batch, i);
         this.scratchIndex[n] = i;
         n++;
       }
     }
     if (n > 0) {
-      this.reader.readAll(this.scratchFds, this.scratchSpecIds, this.scratchOffsets, this.out, this.scratchErrnos, n);
-      for (let j = 0; j < n; j++) this.errnos[this.scratchIndex[j]!] = this.scratchErrnos[j]!;
+      this.scratch.read(this.reader, this.out, n);
+      for (let j = 0; j < n; j++) batch.errnos[this.scratchIndex[j]!] = this.scratch.errnos[j]!;
     }
     this.stats.quietCgroups = quiet;
   }
@@ -826,7 +796,7 @@ export class Collector {
     const flush = () => {
       const n = i - chunkStart;
       if (n > 0) {
-        this.reader.readAll(this.fds.subarray(chunkStart), this.specIds.subarray(chunkStart), this.slotOffsets.subarray(chunkStart), this.out, this.errnos.subarray(chunkStart), n);
+        this.batch.read(this.reader, this.out, n, chunkStart);
       }
       for (const file of files) {
         closeQuietly(file.fd);
@@ -846,7 +816,7 @@ export class Collector {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'ENOENT' || code === 'ENODEV') entry.gone = true;
         }
-        this.fds[i] = file.fd;
+        this.batch.fds[i] = file.fd;
         if (file.fd >= 0) files.push(file);
         i++;
       }
@@ -912,6 +882,38 @@ export class Collector {
       this.netFds.delete(netnsInode);
       return undefined;
     }
+  }
+}
+
+/**
+ * One readAll call's arrays, index for index: which fd, parsed by which spec, into which slots, and
+ * the errno each read left. The per-sample batch, the quiet-refresh gate and scratch batches and a
+ * cgroup's slow files are each one of these.
+ */
+class BatchArrays {
+  readonly fds: Int32Array;
+  readonly specIds: Int32Array;
+  readonly slotOffsets: Int32Array;
+  readonly errnos: Int32Array;
+
+  constructor(readonly length: number) {
+    this.fds = new Int32Array(length);
+    this.specIds = new Int32Array(length);
+    this.slotOffsets = new Int32Array(length);
+    this.errnos = new Int32Array(length);
+  }
+
+  /** Entry `i` becomes a copy of `from`'s entry `j` (its errno is the read's to set). */
+  take(i: number, from: BatchArrays, j: number): void {
+    this.fds[i] = from.fds[j]!;
+    this.specIds[i] = from.specIds[j]!;
+    this.slotOffsets[i] = from.slotOffsets[j]!;
+  }
+
+  /** Reads entries start … start + count − 1 into `out`; returns the reader's failure count. */
+  read(reader: BatchReader, out: Float64Array, count: number, start = 0): number {
+    if (start === 0) return reader.readAll(this.fds, this.specIds, this.slotOffsets, out, this.errnos, count);
+    return reader.readAll(this.fds.subarray(start), this.specIds.subarray(start), this.slotOffsets.subarray(start), out, this.errnos.subarray(start), count);
   }
 }
 
