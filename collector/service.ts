@@ -71,16 +71,29 @@ export class CollectorService implements SnapshotSource {
   private snapshots: Snapshot[] = [];
   private sampleTimer?: NodeJS.Timeout;
   private discoveryTimer?: NodeJS.Timeout;
-  private rediscoverTimer?: NodeJS.Timeout;
   private readonly watchers = new Map<string, FSWatcher>();
   /** Watches of the other hierarchies holding limit files, keyed by `${mount}\0${cgroup path}`. */
   private readonly limitWatchers = new Map<string, FSWatcher>();
   private readonly configNames: ReadonlySet<string>;
   private limitsWatched = false;
   private walks = 0;
-  private readonly dirtyConfig = new Set<string>();
-  private configTimer?: NodeJS.Timeout;
-  private readonly dirtyParents = new Set<string>();
+  /** Cgroups whose limit files were written: their limits re-read once per burst of events. */
+  private readonly configRefresh = new DebouncedPaths(REDISCOVER_DEBOUNCE_MS, (paths) => {
+    for (const p of paths) this.collector.refreshConfigFiles(p);
+  });
+  /** Directories inotify reported: each listed again once per burst. */
+  private readonly rediscovery = new DebouncedPaths(REDISCOVER_DEBOUNCE_MS, (parents) => {
+    let changed = false;
+    try {
+      for (const parent of parents) {
+        const { added, removed } = this.collector.discoverBelow(parent);
+        this.forgetWatches(removed);
+        changed ||= added.length > 0 || removed.length > 0;
+      }
+    } finally {
+      if (changed) this.watchTree(); // also when a later parent failed: what changed is watched
+    }
+  });
   private listeners: SnapshotListener[] = [];
   private samplesTaken = 0;
   private lastSampleMs = 0;
@@ -129,8 +142,8 @@ export class CollectorService implements SnapshotSource {
   stop(): void {
     clearInterval(this.sampleTimer);
     clearInterval(this.discoveryTimer);
-    clearTimeout(this.rediscoverTimer);
-    clearTimeout(this.configTimer);
+    this.rediscovery.cancel();
+    this.configRefresh.cancel();
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     for (const w of this.limitWatchers.values()) w.close();
@@ -327,43 +340,43 @@ export class CollectorService implements SnapshotSource {
     else this.scheduleRediscover(dir);
   }
 
-  /** Re-reads the limits of the cgroups whose limit files were written, once per burst. */
   private scheduleConfigRefresh(path: string): void {
-    this.dirtyConfig.add(path);
-    if (this.configTimer) return;
-    this.configTimer = setTimeout(() => {
-      this.configTimer = undefined;
-      const paths = [...this.dirtyConfig];
-      this.dirtyConfig.clear();
-      try {
-        for (const p of paths) this.collector.refreshConfigFiles(p);
-      } catch (err) {
-        this.onError(err);
-      }
-    }, REDISCOVER_DEBOUNCE_MS);
-    this.configTimer.unref();
+    this.configRefresh.add(path, this.onError);
   }
 
-  /** Collects the directories inotify reported and rediscovers below each once, debounced. */
   private scheduleRediscover(dir: string): void {
-    this.dirtyParents.add(dir);
-    if (this.rediscoverTimer) return;
-    this.rediscoverTimer = setTimeout(() => {
-      this.rediscoverTimer = undefined;
-      const parents = [...this.dirtyParents];
-      this.dirtyParents.clear();
-      let changed = false;
+    this.rediscovery.add(dir, this.onError);
+  }
+}
+
+/**
+ * Paths collected over a short window and handed to `run` once, together: inotify reports a
+ * container start as a dozen events, and a limit change as one per file written.
+ */
+class DebouncedPaths {
+  private readonly paths = new Set<string>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly delayMs: number, private readonly run: (paths: string[]) => void) {}
+
+  add(path: string, onError: (err: unknown) => void): void {
+    this.paths.add(path);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const paths = [...this.paths];
+      this.paths.clear();
       try {
-        for (const parent of parents) {
-          const { added, removed } = this.collector.discoverBelow(parent);
-          this.forgetWatches(removed);
-          changed ||= added.length > 0 || removed.length > 0;
-        }
+        this.run(paths);
       } catch (err) {
-        this.onError(err);
+        onError(err);
       }
-      if (changed) this.watchTree();
-    }, REDISCOVER_DEBOUNCE_MS);
-    this.rediscoverTimer.unref();
+    }, this.delayMs);
+    this.timer.unref(); // must not keep a process alive that is shutting down
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
