@@ -11,28 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCgroups } from './bench-cgroups.js';
+import { listeningUrl, numberArg } from './bench-process.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CGROUPS = arg('--cgroups', 1000);
-const SECONDS = arg('--seconds', 30);
+const CGROUPS = numberArg('--cgroups', 1000);
+const SECONDS = numberArg('--seconds', 30);
 const WARMUP_SECONDS = 10;
 const POLL_MS = 20;
 const bin = fileURLToPath(new URL('../bin/cgmeter.js', import.meta.url));
-
-function listening(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const m = /listening on (http:\/\/[^\s/]+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${text}`)));
-  });
-}
 
 interface Latencies { p50: number; p99: number; max: number; over10: number; count: number }
 
@@ -80,7 +65,7 @@ try {
   const start = async (args: string[]) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
-    return listening(child);
+    return listeningUrl(child);
   };
   const floor = await start(['-e', `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () { console.error('listening on http://127.0.0.1:' + this.address().port + '/') })`]);
   const serveArgs = [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none', '--no-ledger'];

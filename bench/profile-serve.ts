@@ -11,13 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCgroups } from './bench-cgroups.js';
+import { stringArg } from './bench-process.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const CGROUPS = Number(arg('--cgroups', '1000'));
-const SECONDS = Number(arg('--seconds', '60'));
+const CGROUPS = Number(stringArg('--cgroups', '1000'));
+const SECONDS = Number(stringArg('--seconds', '60'));
 /** Samples of the first seconds (start, the first walk, opening every file) are left out. */
 const WARMUP_SECONDS = 10;
 const bin = fileURLToPath(new URL('../bin/cgmeter.js', import.meta.url));
@@ -60,7 +57,7 @@ if (unavailable) {
   console.log(`profile skipped: ${unavailable}`);
   process.exit(0);
 }
-const out = arg('--out', mkdtempSync(join(tmpdir(), 'cgm-profile-')));
+const out = stringArg('--out', mkdtempSync(join(tmpdir(), 'cgm-profile-')));
 const cgroups = new BenchCgroups();
 const ledgerDir = mkdtempSync(join(tmpdir(), 'cgm-profile-ledger-'));
 process.on('exit', () => {

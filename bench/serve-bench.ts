@@ -16,14 +16,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchCgroups } from './bench-cgroups.js';
+import { listeningUrl, numberArg } from './bench-process.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CGROUPS = arg('--cgroups', 1000);
-const SECONDS = arg('--seconds', 60);
-const SCRAPE_SECONDS = arg('--scrape-seconds', 5);
+const CGROUPS = numberArg('--cgroups', 1000);
+const SECONDS = numberArg('--seconds', 60);
+const SCRAPE_SECONDS = numberArg('--scrape-seconds', 5);
 const WARMUP_SECONDS = 10;
 const CLK_TCK = 100;
 const bin = fileURLToPath(new URL('../bin/cgmeter.js', import.meta.url));
@@ -70,18 +67,6 @@ async function measure(child: ChildProcess, scrapeUrl?: string): Promise<Measure
   return result;
 }
 
-async function waitForPort(child: ChildProcess): Promise<string> {
-  return await new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const m = /listening on (http:\/\/[^\s/]+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${text}`)));
-  });
-}
-
 const unavailable = BenchCgroups.unavailable();
 if (unavailable) {
   console.log(`serve bench skipped: ${unavailable}`);
@@ -109,7 +94,7 @@ try {
     const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none',
       '--ledger', join(ledgerDir, 'ledger.db'), ...extra, ...(process.env.SERVE_BENCH_ARGS ?? '').split(' ').filter(Boolean)], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(serve);
-    return { serve, base: await waitForPort(serve) };
+    return { serve, base: await listeningUrl(serve) };
   };
   const shipped = await startServe([]);
   const everyFile = await startServe(['--quiet-refresh', '0']);

@@ -13,13 +13,10 @@ import { CollectorService } from '../collector/service.js';
 import { ALL_GROUPS } from '../collector/poller.js';
 import { createTestCgroup, findBinary, type TestCgroup } from '../test/helpers/kernel.js';
 import { TmuxSession, topCommandLine } from '../test/dashboard/tmux.js';
+import { numberArg } from './bench-process.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const CONTAINERS = arg('--containers', 200);
-const SECONDS = arg('--seconds', 30);
+const CONTAINERS = numberArg('--containers', 200);
+const SECONDS = numberArg('--seconds', 30);
 const WARMUP_SECONDS = 5;
 const CLK_TCK = 100;
 const GOAL_PERCENT = 3;

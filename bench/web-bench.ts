@@ -19,15 +19,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestCgroup, destroyAllTestCgroups, findBinary, missingPrerequisites } from '../test/helpers/kernel.js';
 import { startServe, type ServeProcess } from '../test/exporters/serve/serve-process.js';
 import { CHROMIUM, openBrowser, type Browser } from '../test/web/browser.js';
+import { stringArg } from './bench-process.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const SECONDS = Number(arg('--seconds', '30'));
-const WINDOW_S = Number(arg('--window', '10'));
-const CONTAINERS = Number(arg('--containers', '20'));
-const HOSTS = arg('--host', 'both');
+const SECONDS = Number(stringArg('--seconds', '30'));
+const WINDOW_S = Number(stringArg('--window', '10'));
+const CONTAINERS = Number(stringArg('--containers', '20'));
+const HOSTS = stringArg('--host', 'both');
 const WARMUP_MS = 10_000;
 const CLK_TCK = 100; // USER_HZ on Linux
 const BUDGET_PERCENT = 1;
