@@ -2,7 +2,8 @@
 // collector options.
 
 import type { FlagSpec, ParsedArgs } from './command.js';
-import { DEFAULT_COLLECTOR_OPTIONS, ALL_GROUPS, type CollectorOptions } from '../collector/poller.js';
+import type { CollectorOptions } from '../collector/poller.js';
+import { DEFAULT_COLLECTOR_OPTIONS, ALL_GROUPS } from '../collector/defaults.js';
 import type { MetricGroup } from '../collector/counters/sources.js';
 import { UsageError } from './units.js';
 

@@ -6,10 +6,16 @@
 // Precedence: command-line flag > environment variable > config file > built-in default.
 
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { UsageError } from './units.js';
 
 export type ConfigValues = Record<string, string | boolean | string[]>;
+
+/** The YAML parser, loaded on the first --config (it is a tenth of a second of every start otherwise). */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
+}
 
 export function loadConfigFile(path: string): ConfigValues {
   let text: string;

@@ -18,6 +18,7 @@ import { identifyCgroup } from './runtimes/registry.js';
 import type { CgroupSample, ContainerNamespaces, NetworkCounters } from './model/sample.js';
 import type { ContainerIdentity } from './model/identity.js';
 import { monotonicMs } from './model/clock.js';
+import { DEFAULT_COLLECTOR_OPTIONS } from './defaults.js';
 
 export interface CollectorOptions {
   /** Directory holding the host's /sys and /proc (default `/`). */
@@ -62,13 +63,7 @@ export interface IdentityEnricher {
   enrich(identity: ContainerIdentity, cgroupPath: string): ContainerIdentity;
 }
 
-export const ALL_GROUPS: ReadonlySet<MetricGroup | 'network'> = new Set(['cpu', 'memory', 'blkio', 'pids', 'pressure', 'processes', 'network']);
-
-export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = {
-  hostRoot: '/',
-  reader: 'auto',
-  groups: ALL_GROUPS,
-};
+export { ALL_GROUPS, DEFAULT_COLLECTOR_OPTIONS } from './defaults.js';
 
 interface OpenFile {
   readonly source: number;

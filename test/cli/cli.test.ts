@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../cli/main.js';
 import { parseDurationMs, formatBytes, toJson, UsageError } from '../../cli/units.js';
 import { parseCommandArgs } from '../../cli/command.js';
-import { serveCommand, serveOptionsFrom } from '../../cli/commands/serve.js';
+import { serveCommand } from '../../cli/commands/serve.js';
+import { serveOptionsFrom } from '../../cli/commands/serve-run.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));

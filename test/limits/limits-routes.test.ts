@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { Registry } from 'prom-client';
 import { registerLimitsRoutes, limitsApiOptionsFrom, LIMITS_API_FLAGS, type LimitsRoutesDeps } from '../../exporters/http/limits-routes.js';
-import { registerLimitMetrics, type AuditEntry, type HostFacts } from '../../collector/limits/index.js';
+import { type AuditEntry, type HostFacts } from '../../collector/limits/index.js';
+import { registerLimitMetrics } from '../../collector/limits/metrics.js';
 import { UsageError } from '../../cli/units.js';
 import { copyFixture, FIXTURE_CONTAINER, type FixtureTree } from './fixture-tree.js';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/cgmeter.js');
-const BUILT = join(ROOT, 'dist/cli/commands/limit.js');
+const BUILT = join(ROOT, 'dist/cli/commands/limit-run.js');
 
 export interface CliRun {
   readonly code: number;
@@ -17,7 +17,7 @@ export interface CliRun {
 }
 
 function newestSource(): number {
-  let newest = Math.max(statSync(join(ROOT, 'cli/main.ts')).mtimeMs, statSync(join(ROOT, 'cli/commands/limit.ts')).mtimeMs);
+  let newest = Math.max(...['cli/main.ts', 'cli/commands/limit.ts', 'cli/commands/limit-run.ts'].map((f) => statSync(join(ROOT, f)).mtimeMs));
   for (const name of readdirSync(join(ROOT, 'collector/limits'))) {
     if (name.endsWith('.ts')) newest = Math.max(newest, statSync(join(ROOT, 'collector/limits', name)).mtimeMs);
   }
