@@ -12,9 +12,8 @@ import { UsageError } from './units.js';
 export type ConfigValues = Record<string, string | boolean | string[]>;
 
 /** The YAML parser, loaded on the first --config (it is a tenth of a second of every start otherwise). */
-function parseYaml(text: string): unknown {
-  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yaml.parse(text);
+function loadYaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
 }
 
 export function loadConfigFile(path: string): ConfigValues {
@@ -24,9 +23,11 @@ export function loadConfigFile(path: string): ConfigValues {
   } catch (err) {
     throw new UsageError(`--config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  // Outside the try below: a broken install is not the user's file's fault.
+  const yaml = loadYaml();
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml.parse(text);
   } catch (err) {
     throw new UsageError(`--config ${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -17,19 +17,12 @@ import { LocalSource } from '../../dashboard/sources/local-source.js';
 import { RemoteSource } from '../../dashboard/sources/remote-source.js';
 import { ReplaySource } from '../../dashboard/sources/replay-source.js';
 import type { SnapshotHistorySource } from '../../dashboard/sources/history-source.js';
-import { LedgerHistoryError, openLedgerHistory } from '../../dashboard/sources/ledger-history-source.js';
 import { DEFAULT_LEDGER_PATH } from '../../collector/ledger/flags.js';
 import { DEFAULT_HISTORY_POINTS } from '../../dashboard/model/history.js';
 import type { DashboardSource, Frame } from '../../dashboard/sources/source.js';
 import { parseTimeSpec, TimeSpecError } from '../../dashboard/sources/time-parse.js';
 import { onceJson, onceText } from '../../dashboard/once.js';
 import { colourWanted } from '../../dashboard/text/terminal.js';
-
-/** Where --replay's recorded Samples come from (tests may put another store here). */
-export interface TopWiring {
-  /** Throws ReplayUnavailableError or UsageError when there is nothing to open. */
-  openHistory?: (args: ParsedArgs) => SnapshotHistorySource;
-}
 
 /** --replay cannot start: no ledger, nothing recorded. Not the user's typing: one line, exit 1. */
 export class ReplayUnavailableError extends Error {
@@ -42,9 +35,13 @@ function ledgerPathOf(args: ParsedArgs): string {
   return (args.values.ledger as string | undefined) ?? DEFAULT_LEDGER_PATH;
 }
 
-/** The ledger `cgmeter serve` writes (the same --ledger / CGMETER_LEDGER as serve and bill). */
-function openLedgerFor(args: ParsedArgs): SnapshotHistorySource {
+/**
+ * The ledger `cgmeter serve` writes (the same --ledger / CGMETER_LEDGER as serve and bill). Its reader
+ * (better-sqlite3) is loaded for --replay only. Throws ReplayUnavailableError when there is nothing to open.
+ */
+async function openLedgerFor(args: ParsedArgs): Promise<SnapshotHistorySource> {
   const path = ledgerPathOf(args);
+  const { LedgerHistoryError, openLedgerHistory } = await import('../../dashboard/sources/ledger-history-source.js');
   try {
     return openLedgerHistory(path);
   } catch (err) {
@@ -55,8 +52,6 @@ function openLedgerFor(args: ParsedArgs): SnapshotHistorySource {
     throw new ReplayUnavailableError(`${NEEDS_SAMPLES}: ${err.message}${how}`);
   }
 }
-
-export const topWiring: TopWiring = { openHistory: openLedgerFor };
 
 /** By default a replay starts this long before the last recorded round (or at the first). */
 const DEFAULT_REPLAY_SPAN_MS = 10 * 60_000;
@@ -147,8 +142,7 @@ async function sourceFrom(args: ParsedArgs, intervalMs: number, once: boolean): 
   }
   if (v['api-token-file'] !== undefined) throw new UsageError('--api-token-file is for --remote (the local dashboard changes limits itself)');
   if (v.replay) {
-    if (topWiring.openHistory === undefined) throw new ReplayUnavailableError(`${NEEDS_SAMPLES}, and this build has no store of them`);
-    const history = topWiring.openHistory(args);
+    const history = await openLedgerFor(args);
     try {
       const fromMs = replayStart(history, v.from as string | undefined, ledgerPathOf(args));
       // --once prints one frame: only that round and the one before it (for rates) are read, not a chart's worth.

@@ -4,9 +4,9 @@
 // (about 0.4 s of every start on this machine, several seconds under emulation). Checked through a
 // module resolve hook (ESM and CommonJS) that records every module the real `bin/cgmeter.js` loads.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +15,9 @@ import { COMMANDS } from '../../cli/main.js';
 const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));
 const recorder = pathToFileURL(fileURLToPath(new URL('./import-recorder.mjs', import.meta.url))).href;
 const fixtureV2 = fileURLToPath(new URL('../fixtures/cgroup-v2', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** No engine sockets: this host's dockerd or podman would only add waiting. */
+const NO_ENGINES = ['--docker-socket', 'none', '--podman-socket', 'none'];
 
 /** Packages whose loading the light paths must avoid (each is tens of ms to over 100 ms here). */
 const HEAVY = ['prom-client', 'hono', '@hono/node-server', '@influxdata/influxdb-client', 'better-sqlite3', 'blessed', 'yaml'];
@@ -29,13 +32,16 @@ interface Started {
   readonly own: string[];
 }
 
-async function startCgmeter(args: string[], env: Record<string, string> = {}): Promise<Started> {
+async function startCgmeter(args: string[]): Promise<Started> {
   const dir = mkdtempSync(join(tmpdir(), 'cgmeter-startup-'));
   const log = join(dir, 'imports.log');
   writeFileSync(log, '');
+  // The caller's CGMETER_* settings (a --config file) or NODE_OPTIONS (a loader) would load modules of
+  // their own; a refused limit is audited, here in the temp dir and not in the host's audit log.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CGMETER_') && k !== 'NODE_OPTIONS'));
   try {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', recorder, bin, ...args], { env: { ...process.env, ...env, CGMETER_IMPORT_LOG: log } }, (err, stdout, stderr) => {
+      execFile(process.execPath, ['--import', recorder, bin, ...args], { env: { ...env, CGMETER_IMPORT_LOG: log, CGMETER_AUDIT_LOG: join(dir, 'audit.log') } }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
     });
@@ -48,7 +54,19 @@ async function startCgmeter(args: string[], env: Record<string, string> = {}): P
   }
 }
 
+/** Newest modification time (ms) of the .ts files under a source folder. */
+function newestSourceMs(dir: string): number {
+  return Math.max(...readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts')).map((f) => statSync(join(root, dir, f)).mtimeMs));
+}
+
 describe('what cgmeter loads at start', () => {
+  beforeAll(() => {
+    // This file runs the compiled CLI: a dist/ older than cli/ would test yesterday's imports.
+    const built = statSync(join(root, 'dist/cli/commands/serve-run.js'), { throwIfNoEntry: false });
+    if (built === undefined || built.mtimeMs < newestSourceMs('cli')) throw new Error('dist/ is missing or older than cli/: run `npm run build` (npm test does) first');
+  });
+
   it('answers --help, and each command\'s --help, without loading any package, the native addon or a command\'s work', async () => {
     for (const args of [['--help'], ...COMMANDS.map((c) => [c.name, '--help'])]) {
       const started = await startCgmeter(args);
@@ -61,19 +79,31 @@ describe('what cgmeter loads at start', () => {
     }
   });
 
-  it('runs limit, ls and inspect without the exporters\' packages, and serve\'s work only for serve', async () => {
+  it('runs limit, ls, inspect and top --once without the exporters\' packages, and serve\'s work only for serve', async () => {
     const limit = await startCgmeter(['limit', 'web', '--memory', '-5']);
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain('sizes cannot be negative');
     expect(limit.own).toContain('cli/commands/limit-run.js');
     expect(limit.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
 
-    const ls = await startCgmeter(['ls', '--host-root', fixtureV2, '--interval', '10ms']);
+    const ls = await startCgmeter(['ls', '--host-root', fixtureV2, '--interval', '10ms', ...NO_ENGINES]);
     expect(ls.code).toBe(0);
     expect(ls.stdout).toContain('376f487bf992');
     expect(ls.own).toContain('cli/commands/ls-run.js');
     expect(ls.own.filter((m) => m.endsWith('-run.js'))).toEqual(['cli/commands/ls-run.js']);
     expect(ls.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+
+    const inspect = await startCgmeter(['inspect', '376f487bf992', '--host-root', fixtureV2, '--interval', '10ms']);
+    expect(inspect.code).toBe(0);
+    expect(JSON.parse(inspect.stdout).sample.cpu.quotaUs).toBe(50000);
+    expect(inspect.own.filter((m) => m.endsWith('-run.js'))).toEqual(['cli/commands/inspect-run.js']);
+    expect(inspect.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+
+    // top without a terminal prints one frame: neither blessed nor the ledger's SQLite (that is --replay's).
+    const top = await startCgmeter(['top', '--once', '--host-root', fixtureV2, '--interval', '10ms', ...NO_ENGINES]);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('376f487bf992');
+    expect(top.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
 
     // serve with a bad flag value: its work was loaded (the value is checked there), with its packages.
     const serve = await startCgmeter(['serve', '--listen', 'nowhere:-1']);
@@ -87,7 +117,7 @@ describe('what cgmeter loads at start', () => {
     try {
       const config = join(dir, 'cgmeter.yaml');
       writeFileSync(config, 'interval: soon\n');
-      const started = await startCgmeter(['ls', '--config', config, '--host-root', fixtureV2]);
+      const started = await startCgmeter(['ls', '--config', config, '--host-root', fixtureV2, ...NO_ENGINES]);
       expect(started).toMatchObject({ code: 2, stderr: expect.stringContaining('--interval "soon" is not a duration') });
       expect(started.packages).toContain('yaml');
     } finally {
