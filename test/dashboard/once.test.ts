@@ -6,12 +6,14 @@ import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { initialState } from '../../dashboard/model/ui-state.js';
 import { onceJson, onceText } from '../../dashboard/once.js';
 import { fixtureReadings, V1_DOCKER_A } from './fixture-frames.js';
+import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));
 
 function top(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'test/dashboard/top-entry.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CGMETER_READER: 'fallback' } });
+  ensureBuiltCli();
+  return execFileSync(process.execPath, [CGMETER_BIN, 'top', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CGMETER_READER: 'fallback' } });
 }
 
 describe('onceText', () => {

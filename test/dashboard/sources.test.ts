@@ -14,6 +14,7 @@ import { ReplaySource } from '../../dashboard/sources/replay-source.js';
 import type { Frame, FrameListener } from '../../dashboard/sources/source.js';
 import { parseTimeSpec } from '../../dashboard/sources/time-parse.js';
 import { fixtureReadings, V2_DOCKER_A, V2_DOCKER_B } from './fixture-frames.js';
+import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
 
 function collect(): FrameListener & { got: Array<{ frames: readonly Frame[]; reset: boolean }>; errors: string[] } {
   const got: Array<{ frames: readonly Frame[]; reset: boolean }> = [];
@@ -53,7 +54,8 @@ describe('remote: the JSON API of cgmeter serve', () => {
   });
   it('cgmeter top --once --remote prints the remote frame', async () => {
     // Asynchronous: the server answers from this very process.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/dashboard/top-entry.ts', '--once', '--remote', base, '--sort', 'mem'],
+    ensureBuiltCli();
+    const { stdout } = await promisify(execFile)(process.execPath, [CGMETER_BIN, 'top', '--once', '--remote', base, '--sort', 'mem'],
       { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME +IMAGE +CORES/);

@@ -7,12 +7,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../helpers/kernel.js';
+import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `cgmeter top` from the sources (cli/main.ts runs the compiled one; this needs no build). */
+/** `cgmeter top` as users run it: the compiled CLI (built first when dist/ is older than the sources). */
 export function topCommandLine(flags: readonly string[]): string {
-  return ['node', '--import', 'tsx', 'test/dashboard/top-entry.ts', ...flags].map(shellQuote).join(' ');
+  ensureBuiltCli();
+  return [process.execPath, CGMETER_BIN, 'top', ...flags].map(shellQuote).join(' ');
 }
 
 export function shellQuote(s: string): string {

@@ -10,14 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { findBinary, requireRootOrSkip } from '../helpers/kernel.js';
+import { commandHelp } from '../../cli/command.js';
+import { serveCommand } from '../../cli/commands/serve.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy');
 const read = (path: string) => readFileSync(join(DEPLOY, path), 'utf8');
 
-// The CLI from source (cli/main.ts), so that the check needs no `npm run build`.
-const HELP = execFileSync(process.execPath, ['--import', 'tsx', '-e', "const { main } = await import('./cli/main.ts'); process.exitCode = await main(['serve', '--help']);"],
-  { cwd: ROOT, encoding: 'utf8' });
+// What `cgmeter serve --help` prints (cli/main.ts prints commandHelp of the same descriptor), from
+// the sources, so that the check needs no `npm run build`.
+const HELP = commandHelp(serveCommand);
 const ENV_VARS = new Set([...HELP.matchAll(/env: (CGMETER_\w+)/g)].map((m) => m[1]!));
 const FLAGS = new Set([...HELP.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]!));
 

@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServe, type ServeProcess } from '../exporters/serve/serve-process.js';
 import { fakeHttp } from './serve-probe.js';
+import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
 
-const ENTRY = fileURLToPath(new URL('../exporters/serve/serve-entry.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NO_ENGINES = ['--docker-socket', 'none', '--podman-socket', 'none'];
 const running: ServeProcess[] = [];
@@ -29,7 +29,8 @@ function tempDir(): string {
 
 /** Runs serve to its end (it should fail fast); its exit code and stderr. */
 function runToEnd(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  ensureBuiltCli();
+  const child = spawn(process.execPath, [CGMETER_BIN, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);

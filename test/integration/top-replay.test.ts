@@ -18,6 +18,7 @@ import { createTestCgroup, destroyAllTestCgroups, exited, requireRootOrSkip, wai
 import { startServe, type ServeProcess } from '../exporters/serve/serve-process.js';
 import { LedgerHistorySource } from '../../collector/ledger/history.js';
 import { hexId } from '../ledger/fake-samples.js';
+import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'top replay test');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,8 +33,9 @@ interface JsonSnapshot {
 
 /** `cgmeter top ARGS` as its own process; resolves with its exit code and output. */
 function top(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  ensureBuiltCli();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/dashboard/top-entry.ts', ...args], { cwd: ROOT, maxBuffer: 64 * MiB }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CGMETER_BIN, 'top', ...args], { cwd: ROOT, maxBuffer: 64 * MiB }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
