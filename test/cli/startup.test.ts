@@ -6,16 +6,15 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMANDS } from '../../cli/main.js';
+import { CGMETER_BIN as bin, ensureBuiltCli } from '../helpers/built-cli.js';
 
-const bin = fileURLToPath(new URL('../../bin/cgmeter.js', import.meta.url));
 const recorder = pathToFileURL(fileURLToPath(new URL('./import-recorder.mjs', import.meta.url))).href;
 const fixtureV2 = fileURLToPath(new URL('../fixtures/cgroup-v2', import.meta.url));
-const root = fileURLToPath(new URL('../../', import.meta.url));
 /** No engine sockets: this host's dockerd or podman would only add waiting. */
 const NO_ENGINES = ['--docker-socket', 'none', '--podman-socket', 'none'];
 
@@ -54,18 +53,9 @@ async function startCgmeter(args: string[]): Promise<Started> {
   }
 }
 
-/** Newest modification time (ms) of the .ts files under a source folder. */
-function newestSourceMs(dir: string): number {
-  return Math.max(...readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts')).map((f) => statSync(join(root, dir, f)).mtimeMs));
-}
-
 describe('what cgmeter loads at start', () => {
-  beforeAll(() => {
-    // This file runs the compiled CLI: a dist/ older than cli/ would test yesterday's imports.
-    const built = statSync(join(root, 'dist/cli/commands/serve-run.js'), { throwIfNoEntry: false });
-    if (built === undefined || built.mtimeMs < newestSourceMs('cli')) throw new Error('dist/ is missing or older than cli/: run `npm run build` (npm test does) first');
-  });
+  // This file runs the compiled CLI: a dist/ older than the sources would test yesterday's imports.
+  beforeAll(ensureBuiltCli);
 
   it('answers --help, and each command\'s --help, without loading any package, the native addon or a command\'s work', async () => {
     for (const args of [['--help'], ...COMMANDS.map((c) => [c.name, '--help'])]) {
