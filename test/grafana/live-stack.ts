@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createTestCgroup, destroyAllTestCgroups, findBinary, waitFor, type TestCgroup } from '../helpers/kernel.js';
 import { freePort, startServe, type ServeProcess } from '../exporters/serve/serve-process.js';
 import { influxQuery, startInfluxd, type ManagedServer } from '../exporters/influx/helpers/servers.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 export const MiB = 1024 * 1024;
 export const LOAD_MIB = 200;
@@ -68,7 +69,7 @@ export async function startLiveStack(): Promise<LiveStack> {
     await cpu.cgroup.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '600s', '--quiet']);
     const mem = containerCgroup({ controllers: [...controllers] });
     mem.cgroup.setLimits({ memoryBytes: 400 * MiB });
-    await mem.cgroup.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '600s', '--quiet']);
+    await mem.cgroup.spawnIn('stress-ng', heldMemoryLoad(LOAD_MIB, 600));
     // Network series exist only for a net namespace of the cgroup's own, and lo is not counted: a
     // veth pair inside it carries the ARP requests of a ping to an absent neighbour (eth0 sends,
     // eth1 receives). No dummy module on this kernel; veth needs no peer namespace.

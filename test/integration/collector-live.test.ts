@@ -7,6 +7,7 @@ import { Collector, ALL_GROUPS } from '../../collector/poller.js';
 import { derive } from '../../collector/model/derive.js';
 import { loadNative } from '../../native/index.js';
 import { createTestCgroup, destroyAllTestCgroups, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'collector live tests');
 const host = skip ? undefined : detectHostCgroups();
@@ -60,7 +61,7 @@ describe.skipIf(skip).each(readers)(`collector on the live kernel (${host?.label
 
   it(`reads a ${LOAD_MIB} MiB resident load as ${LOAD_MIB} MiB (±10%)`, async () => {
     const cg = createTestCgroup('mem-load', { controllers: ['cpu', 'memory', 'pids'] });
-    await cg.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '60s', '--quiet']);
+    await cg.spawnIn('stress-ng', heldMemoryLoad(LOAD_MIB, 60));
     const collector = newCollector(reader);
     try {
       collector.discover();

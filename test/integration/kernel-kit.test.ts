@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createTestCgroup, destroyAllTestCgroups, detectHostCgroups, parseHostCgroups, requireRootOrSkip, waitFor,
 } from '../helpers/kernel.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 const MiB = 1024 * 1024;
 // The v2 VM has 1 GiB of RAM; CGMETER_TEST_VM_MIB scales the memory load down if a host needs it.
@@ -120,7 +121,7 @@ describe.skipIf(skip)(`kernel kit on ${host?.label ?? 'this host'}`, () => {
   it(`a ${vmMiB} MiB --vm-keep load reads ${vmMiB} MiB ± 10% of memory usage once steady`, async () => {
     const target = vmMiB * MiB;
     const cgroup = createTestCgroup('mem-load', { controllers: ['memory'] });
-    await cgroup.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${vmMiB}M`, '--vm-keep', '--timeout', '60s']);
+    await cgroup.spawnIn('stress-ng', heldMemoryLoad(vmMiB, 60));
     const steady = await waitFor(async () => {
       const before = cgroup.memoryUsageBytes();
       await sleep(500);

@@ -13,6 +13,7 @@ import { attachLedger } from '../../collector/ledger/attach.js';
 import { billingReport, parseRateCard, renderReport } from '../../exporters/billing/index.js';
 import { createTestCgroup, destroyAllTestCgroups, exited, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 import { hexId } from '../ledger/fake-samples.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'ledger load tests');
 const MiB = 1024 * 1024;
@@ -76,7 +77,7 @@ describe.skipIf(skip)('ledger on the live kernel', () => {
       const spawnedMs = Date.now();
       const loads = await Promise.all([
         cpu.spawnIn('stress-ng', ['--cpu', '1', '--timeout', `${LOAD_SECONDS}s`, '--quiet']),
-        mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '200M', '--vm-keep', '--timeout', `${LOAD_SECONDS}s`, '--quiet']),
+        mem.spawnIn('stress-ng', heldMemoryLoad(200, LOAD_SECONDS)),
       ]);
       const memRanMs = await exited(loads[1]!).then(() => Date.now() - spawnedMs);
       await exited(loads[0]!);

@@ -19,6 +19,7 @@ import { startServe, type ServeProcess } from '../exporters/serve/serve-process.
 import { LedgerHistorySource } from '../../collector/ledger/history.js';
 import { hexId } from '../ledger/fake-samples.js';
 import { CGMETER_BIN, ensureBuiltCli } from '../helpers/built-cli.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 const skip = requireRootOrSkip({ binaries: ['stress-ng'] }, 'top replay test');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,7 +59,7 @@ describe.skipIf(skip)('cgmeter top --replay of what cgmeter serve recorded', () 
       const mem = createTestCgroup(memId, { controllers: ['cpu', 'memory', 'pids'] });
       cpu.setLimits({ cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 });
       loads.push(await cpu.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '60s', '--quiet']));
-      loads.push(await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '100M', '--vm-keep', '--timeout', '60s', '--quiet']));
+      loads.push(await mem.spawnIn('stress-ng', heldMemoryLoad(100, 60)));
 
       serve = await startServe(['--ledger', ledgerPath, '--interval', '500ms', '--record-interval', '1s', '--record-retention', '10m',
         '--discovery-interval', '2s', '--export', 'containers']);

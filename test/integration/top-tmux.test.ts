@@ -11,6 +11,7 @@ import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, type TestCg
 import { MAIN_COLUMNS } from '../../dashboard/model/columns.js';
 import { topCommandLine, TmuxSession } from '../dashboard/tmux.js';
 import { freezerFor, type FreezerPlace } from '../limits/freezer.js';
+import { heldMemoryLoad } from '../helpers/loads.js';
 
 const skip = requireRootOrSkip({ binaries: ['tmux', 'stress-ng'] }, 'cgmeter top in tmux');
 const MiB = 1024 * 1024;
@@ -76,7 +77,7 @@ describe.skipIf(skip)('cgmeter top in a real terminal', { timeout: 300_000 }, ()
     const mem = createTestCgroup(`docker/${MEM}`, { controllers: ['cpu', 'memory', 'pids'] });
     mem.setLimits({ memoryBytes: 100 * MiB });
     // 72 MiB of pages plus stress-ng itself (~4 MiB): 70–90% of the limit, the warning band.
-    await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', '72M', '--vm-keep', '--timeout', '300s', '--quiet']);
+    await mem.spawnIn('stress-ng', heldMemoryLoad(72, 300));
     // After top exits, the shell reports its status and the terminal's modes (icanon = cooked again).
     const top = topCommandLine(['--interval', '1s', '--docker-socket', 'none', '--podman-socket', 'none', '--audit-log', join(auditDir, 'audit.log')]);
     session = new TmuxSession(`${top}; echo "top exited $?"; stty -a | grep -o -- '-\\?icanon'; exec sleep 600`, 120, 40);

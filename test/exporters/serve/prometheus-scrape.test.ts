@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { createTestCgroup, destroyAllTestCgroups, findBinary, requireRootOrSkip, waitFor, type TestCgroup } from '../../helpers/kernel.js';
 import { freePort, startServe, type ServeProcess } from './serve-process.js';
+import { heldMemoryLoad } from '../../helpers/loads.js';
 
 const skip = requireRootOrSkip({ binaries: ['prometheus', 'stress-ng'] }, 'Prometheus scraping cgmeter serve');
 const MiB = 1024 * 1024;
@@ -42,7 +43,7 @@ describe.skipIf(skip)('Prometheus 2.42 scraping cgmeter serve', () => {
     cpu.favourCpu();
     await cpu.spawnIn('stress-ng', ['--cpu', '1', '--timeout', '180s', '--quiet']);
     mem = createTestCgroup('mem-load', { controllers: ['cpu', 'memory', 'pids'] });
-    await mem.spawnIn('stress-ng', ['--vm', '1', '--vm-bytes', `${LOAD_MIB}M`, '--vm-keep', '--timeout', '180s', '--quiet']);
+    await mem.spawnIn('stress-ng', heldMemoryLoad(LOAD_MIB, 180));
     serve = await startServe(['--interval', '500ms', '--cgroup-prefix', cpu.topPath, '--cgroup-prefix', mem.topPath]);
     dir = mkdtempSync(join(tmpdir(), 'cgmeter-prometheus-'));
     const port = await freePort();
