@@ -537,8 +537,9 @@ export class Collector {
 
   /** Names of the files refreshConfigFiles reads: a write to one of them is worth an inotify-driven refresh. */
   configFileNames(): Set<string> {
-    // cpu.weight.nice writes cpu.weight; cpuset.cpus.effective also follows the parent and CPU
-    // hotplug without a write of its own: that change waits for the safety walk.
+    // cpu.weight.nice writes cpu.weight. cpuset.cpus.effective also follows the parent's cpuset.cpus
+    // (the service re-reads the subtree on that write) and CPU hotplug, which raises no event: that
+    // change waits for the safety walk.
     const names = new Set<string>(['cpuset.cpus', 'cpuset.cpus.effective', 'cpu.weight.nice']);
     for (const source of this.sources) if (source.changedBy === 'config') for (const name of source.files) names.add(name);
     return names;

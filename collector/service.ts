@@ -313,7 +313,7 @@ export class CollectorService implements SnapshotSource {
       const [mount, path] = key.split('\0') as [string, string];
       try {
         const w = watch(cgroupDir(mount, path), { persistent: false }, (_event, name) => {
-          if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(path);
+          if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(path, name);
         });
         w.on('error', () => {
           w.close();
@@ -336,12 +336,18 @@ export class CollectorService implements SnapshotSource {
 
   /** An event in a watched cgroup directory of the primary hierarchy: a limit written, or the tree changed. */
   private onTreeEvent(dir: string, name: string | null): void {
-    if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(dir);
+    if (name !== null && this.configNames.has(name)) this.scheduleConfigRefresh(dir, name);
     else this.scheduleRediscover(dir);
   }
 
-  private scheduleConfigRefresh(path: string): void {
+  /** The cgroup whose file `name` was written; for its CPUs, every tracked cgroup below it too. */
+  private scheduleConfigRefresh(path: string, name: string): void {
     this.configRefresh.add(path, this.onError);
+    // A cgroup's CPUs bound its descendants' (v2 cpuset.cpus.effective), which change with no write
+    // and no event of their own. (v1 refuses a parent's write that would take a child's CPUs.)
+    if (!name.startsWith('cpuset.cpus')) return;
+    const below = path === '/' ? '/' : `${path}/`;
+    for (const p of this.collector.paths()) if (p.startsWith(below) && p !== path) this.configRefresh.add(p, this.onError);
   }
 
   private scheduleRediscover(dir: string): void {

@@ -4,9 +4,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CollectorService } from '../../collector/service.js';
 import { Collector, ALL_GROUPS } from '../../collector/poller.js';
-import { createTestCgroup, destroyAllTestCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
+import { createTestCgroup, destroyAllTestCgroups, detectHostCgroups, requireRootOrSkip, waitFor } from '../helpers/kernel.js';
 
 const skip = requireRootOrSkip({ binaries: ['unshare', 'ip', 'ping'] }, 'discovery and network tests');
+const v2 = !skip && detectHostCgroups().mode === 'v2';
 
 afterEach(destroyAllTestCgroups);
 afterAll(destroyAllTestCgroups);
@@ -73,6 +74,32 @@ describe.skipIf(skip)('discovery and network on the live kernel', () => {
       await waitFor(() => latest()?.memory.limitBytes === 96 * MiB, { timeoutMs: 5000, intervalMs: 20, what: 'the limit of the cgroup made again to be read' });
       expect(Date.now() - started).toBeLessThan(2000);
       expect(service.health().sampleErrors).toBe(0);
+    } finally {
+      service.stop();
+    }
+  });
+
+  // v2: a parent's cpuset.cpus bounds its children's effective CPUs, which change with no write and no
+  // event of their own. v1 refuses a parent's write that would take a child's CPUs (EBUSY): there the
+  // cgroup's own cpuset.cpus is written, in the cpuset hierarchy (not the one the tree is watched in).
+  it('re-reads a cgroup\'s CPUs within a second of a write (v2: to its parent\'s cpuset.cpus), with the periodic walk set to a minute', async () => {
+    const cg = createTestCgroup('outer/inner', { controllers: ['cpu', 'memory', 'pids', 'cpuset'] });
+    const host = detectHostCgroups();
+    const written = v2 ? `${host.unified}${cg.path.slice(0, cg.path.lastIndexOf('/'))}` : `${host.mounts.cpuset}${cg.path}`;
+    const service = new CollectorService({ collector: { hostRoot: '/', reader: 'auto', groups: ALL_GROUPS, quietRefreshMs: 10_000 }, intervalMs: 200, discoveryIntervalMs: 60_000 });
+    service.start();
+    const cpusOf = () => service.latest().find((s) => s.sample.path === cg.path)?.sample.cpusetCpus;
+    try {
+      await waitFor(() => cpusOf() !== undefined, { timeoutMs: 5000, intervalMs: 50, what: 'the inner cgroup to be sampled' });
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+      expect(cpusOf()).toBe(online);
+      expect(online).not.toBe('0'); // this host and the v2 VM have 2 CPUs
+      const started = Date.now();
+      writeFileSync(`${written}/cpuset.cpus`, '0');
+      await waitFor(() => cpusOf() === '0', { timeoutMs: 5000, intervalMs: 20, what: 'the inner cgroup\'s CPUs to be read again' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(service.health().limitsWatched).toBe(true);
     } finally {
       service.stop();
     }
